@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace quotetrail::cli {
+
+std::vector<CommandSpec> ExtractCommands() { return {}; }
+
+}  // namespace quotetrail::cli
