@@ -1,0 +1,358 @@
+#include "extractor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "quote_finder.h"
+#include "speaker_resolver.h"
+#include "text.h"
+
+namespace quotetrail {
+
+namespace fs = std::filesystem;
+
+Result<std::unique_ptr<Extractor>> Extractor::Load(const std::string& dir) {
+  std::unique_ptr<Extractor> x(new Extractor());
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return NotFound("extractors directory not found: " + dir + " (set --extractors DIR)");
+  auto gaz = Gazetteer::Load(dir + "/common/agencies.tsv");
+  if (!gaz.ok()) return gaz.status();
+  x->gazetteer_ = std::move(gaz).value();
+  std::map<std::string, std::vector<std::string>> extra{{"RELAY", x->gazetteer_->AllAliases()}};
+  std::vector<std::string> langs;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_directory() && e.path().filename() != "common") langs.push_back(e.path().filename());
+  std::sort(langs.begin(), langs.end());
+  for (const auto& lang : langs) {
+    auto ps = PatternSet::Load(dir, lang, extra);
+    if (!ps.ok()) return ps.status();
+    x->patterns_[lang] = std::move(ps).value();
+  }
+  if (x->patterns_.empty()) return NotFound("no language directories in " + dir);
+  return x;
+}
+
+std::vector<std::string> Extractor::languages() const {
+  std::vector<std::string> out;
+  for (const auto& [l, _] : patterns_) out.push_back(l);
+  return out;
+}
+
+std::string Extractor::DetectLanguage(const Article& a) const {
+  if (a.language.size() >= 2) {
+    std::string l = Fold(a.language.substr(0, 2));
+    if (patterns_.count(l)) return l;
+  }
+  std::map<std::string, int> score;
+  auto toks = Tokenize(std::string_view(a.text).substr(0, 20000));
+  for (const auto& t : toks) {
+    std::string f = Fold(t.text);
+    for (const auto& [l, ps] : patterns_)
+      if (ps->HasWord("DETECT", f)) ++score[l];
+  }
+  std::string best = patterns_.count("en") ? "en" : patterns_.begin()->first;
+  int best_score = -1;
+  for (const auto& [l, s] : score)
+    if (s > best_score) { best = l; best_score = s; }
+  return best;
+}
+
+namespace {
+
+bool InsideQuote(const std::vector<QuoteSpan>& qs, size_t pos) {
+  for (const auto& q : qs)
+    if (pos > q.open && pos < q.after) return true;
+  return false;
+}
+
+// Sentence starts: paragraph starts, and after . ! ? followed by spaces and an
+// upper-case letter, digit or opening mark, outside quotes and abbreviations.
+std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<QuoteSpan>& qs,
+                                   const PatternSet& words) {
+  std::vector<size_t> starts{0};
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      size_t j = i + 1;
+      while (j < text.size() && (text[j] == '\n' || text[j] == ' ')) ++j;
+      if (j < text.size() && starts.back() < j) starts.push_back(j);
+      i = j - 1;
+      continue;
+    }
+    if (c != '.' && c != '!' && c != '?') continue;
+    if (InsideQuote(qs, i)) continue;
+    size_t j = i + 1;
+    // closing marks right after the stop belong to this sentence
+    while (j < text.size()) {
+      size_t p = j;
+      char32_t d = NextCodePoint(text, p);
+      if (d == 0xBB || d == 0x201D || d == '"' || d == ')' || d == 0x2019) j = p; else break;
+    }
+    size_t k = j;
+    bool space = false;
+    while (k < text.size()) {
+      size_t p = k;
+      char32_t d = NextCodePoint(text, p);
+      if (d == '\n') break;
+      if (IsSpace(d)) { k = p; space = true; } else break;
+    }
+    if (!space || k >= text.size() || text[k] == '\n') continue;
+    size_t p = k;
+    char32_t next = NextCodePoint(text, p);
+    if (!(IsUpper(next) || IsDigit(next) || next == 0xAB || next == 0x201C || next == '"')) continue;
+    if (c == '.') {
+      // abbreviation or initial before the dot?
+      size_t w = i;
+      while (w > 0) {
+        size_t q = w;
+        char32_t d = PrevCodePoint(text, q);
+        if (!IsLetter(d)) break;
+        w = q;
+      }
+      std::string_view word = text.substr(w, i - w);
+      if (word.size() == 1 && IsUpper(static_cast<unsigned char>(word[0]))) continue;  // "B. Obama"
+      if (!word.empty() && words.HasWord("ABBREVIATION", Fold(word))) continue;
+    }
+    starts.push_back(k);
+  }
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  return starts;
+}
+
+size_t CountWords(std::string_view s) { return Tokenize(s).size(); }
+
+struct Candidate {
+  const Rule* rule = nullptr;
+  Mention mention;
+  Speaker speaker;
+  std::string cue;
+  std::vector<std::string> via;
+  double score = 0;
+};
+
+}  // namespace
+
+Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts) const {
+  Extraction out;
+  out.doc = article.id;
+  out.lang = opts.lang == "auto" || opts.lang.empty() ? DetectLanguage(article) : opts.lang;
+  auto pit = patterns_.find(out.lang);
+  if (pit == patterns_.end()) pit = patterns_.begin();
+  const PatternSet& ps = *pit->second;
+  std::string_view text = article.text;
+
+  std::vector<QuoteSpan> spans = FindQuoteSpans(text, out.lang == "en");
+  std::vector<size_t> starts = SentenceStarts(text, spans, ps);
+  SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts);
+
+  auto sentence_of = [&](size_t pos) -> std::pair<size_t, size_t> {
+    auto it = std::upper_bound(starts.begin(), starts.end(), pos);
+    size_t b = *(it - 1);
+    size_t e = it == starts.end() ? text.size() : *it;
+    return {b, e};
+  };
+  // Relays and documents named in a piece of text by `sentence` rules.
+  auto find_via = [&](std::string_view piece, std::vector<std::string>* via) {
+    for (const Rule& r : ps.rules()) {
+      if (r.scope != RuleScope::kSentence) continue;
+      re2::StringPiece input(piece.data(), piece.size());
+      std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);
+      size_t pos = 0;
+      while (pos <= piece.size() &&
+             r.re->Match(input, pos, piece.size(), RE2::UNANCHORED, groups.data(), groups.size())) {
+        std::string_view v(groups[r.via_group].data(), groups[r.via_group].size());
+        v = TrimSpaces(v);
+        if (!v.empty()) {
+          const Relay* rel = gazetteer_->Find(v);
+          std::string name = rel ? rel->name : std::string(v);
+          if (std::find(via->begin(), via->end(), name) == via->end()) via->push_back(name);
+        }
+        size_t next = groups[0].data() - piece.data() + std::max<size_t>(groups[0].size(), 1);
+        if (next <= pos) break;
+        pos = next;
+      }
+    }
+  };
+
+  struct Work {
+    QuoteSpan span;
+    bool keep = true;
+    Candidate best;
+    bool attributed = false;
+    size_t sent_b = 0, sent_e = 0;
+  };
+  std::vector<Work> work;
+  for (const auto& s : spans) work.push_back({s, true, {}, false, 0, 0});
+
+  for (size_t qi = 0; qi < work.size(); ++qi) {
+    Work& w = work[qi];
+    const QuoteSpan& q = w.span;
+    auto [sb, se] = sentence_of(q.open);
+    // the right context runs past sentence stops that sit right at the closing mark
+    size_t re_end = se;
+    if (re_end <= q.after + 2) re_end = sentence_of(std::min(q.after + 2, text.size() - 1)).second;
+    if (re_end < q.after) re_end = q.after;
+    re_end = std::min(re_end, q.para_end);
+    w.sent_b = sb;
+    w.sent_e = re_end;
+    std::string_view left = text.substr(sb, q.open - sb);
+    std::string_view right = text.substr(q.after, re_end - q.after);
+
+    std::vector<Candidate> cands;
+    for (const Rule& r : ps.rules()) {
+      if (r.scope == RuleScope::kSentence) continue;
+      std::string_view ctx = r.scope == RuleScope::kAfter ? right : left;
+      std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
+      re2::StringPiece input(ctx.data(), ctx.size());
+      if (!r.re->Match(input, 0, ctx.size(), r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED,
+                       g.data(), g.size()))
+        continue;
+      Candidate c;
+      c.rule = &r;
+      if (r.cue_group) c.cue = std::string(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size())));
+      if (r.via_group && g[r.via_group].data()) {
+        std::string_view v = TrimSpaces(std::string_view(g[r.via_group].data(), g[r.via_group].size()));
+        if (!v.empty()) {
+          const Relay* rel = gazetteer_->Find(v);
+          c.via.push_back(rel ? rel->name : std::string(v));
+        }
+      }
+      if (r.speaker_group && g[r.speaker_group].data()) {
+        std::string_view sp(g[r.speaker_group].data(), g[r.speaker_group].size());
+        c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
+        if (const Relay* rel = resolver.RelayOf(c.mention)) {
+          // "selon l'AFP, « ... »": the agency is the channel, not the speaker
+          if (std::find(c.via.begin(), c.via.end(), rel->name) == c.via.end()) c.via.push_back(rel->name);
+          if (rel->type != "outlet" || r.scope == RuleScope::kBefore) c.mention = Mention();
+        }
+        c.speaker = resolver.Resolve(c.mention);
+      }
+      c.score = r.confidence * (c.speaker.name.empty() ? 0.6 : 0.7 + 0.3 * c.speaker.confidence);
+      cands.push_back(std::move(c));
+    }
+    if (!cands.empty()) {
+      auto best = std::max_element(cands.begin(), cands.end(),
+                                   [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
+      w.best = *best;
+      w.attributed = true;
+    }
+  }
+
+  // Incises and quote pairs in one sentence share the speaker found for either.
+  for (size_t qi = 0; qi < work.size(); ++qi) {
+    Work& w = work[qi];
+    if (w.attributed && !w.best.speaker.name.empty()) continue;
+    for (size_t d : {qi - 1, qi + 1}) {
+      if (d >= work.size()) continue;
+      Work& o = work[d];
+      if (!o.attributed || o.best.speaker.name.empty() || o.sent_b != w.sent_b) continue;
+      // only when nothing but punctuation or the other's attribution separates them
+      Candidate c = o.best;
+      c.score *= 0.9;
+      static const Rule kIncise{"incise", "", 0, RuleScope::kBefore, 0.8, nullptr, 0, 0, 0};
+      c.rule = &kIncise;
+      w.best = c;
+      w.attributed = true;
+      break;
+    }
+  }
+
+  // Keep quotes, drop names, titles and terms.
+  for (auto& w : work) {
+    const QuoteSpan& q = w.span;
+    std::string_view inner = text.substr(q.begin, q.end - q.begin);
+    auto toks = Tokenize(inner);
+    if (toks.empty()) { w.keep = false; continue; }
+    std::string_view left = text.substr(w.sent_b, q.open - w.sent_b);
+    auto ltoks = Tokenize(left);
+    std::string prev = ltoks.empty() ? "" : Fold(ltoks.back().text);
+    std::string prev2 = ltoks.size() < 2 ? "" : Fold(ltoks[ltoks.size() - 2].text);
+    bool naming = ps.HasWord("NAMING", prev) || ps.HasWord("NAMING", prev2 + " " + prev) ||
+                  ps.HasWord("WORK_WORD", prev) ||
+                  (ps.HasWord("DETERMINER", prev) && ps.HasWord("WORK_WORD", prev2));
+    size_t n = toks.size();
+    size_t caps = 0, long_words = 0;
+    for (const auto& t : toks) {
+      std::string f = Fold(t.text);
+      if (f.size() >= 4 || t.upper) { ++long_words; if (t.upper) ++caps; }
+    }
+    bool title_case = long_words > 0 && caps == long_words && n <= 6;
+    // between two capitalised words: a nickname ("Obama raille « Coach » Romney")
+    std::string_view after = text.substr(q.after, std::min<size_t>(40, text.size() - q.after));
+    auto atoks = Tokenize(after);
+    bool nickname = n <= 2 && !ltoks.empty() && ltoks.back().upper && !atoks.empty() &&
+                    atoks.front().upper && TrimSpaces(text.substr(q.after, atoks.front().begin)).empty();
+    bool attributed_close = w.attributed && w.best.rule && w.best.rule->confidence >= 0.85 &&
+                            !w.best.speaker.name.empty();
+    if (naming || nickname) { w.keep = false; continue; }
+    if (title_case && !attributed_close) { w.keep = false; continue; }
+    if (n <= 3 && !w.attributed) { w.keep = false; continue; }
+  }
+
+  // Floating quotes take the speaker of the quote before in the paragraph (or
+  // the paragraph before); a quote running over paragraphs keeps its speaker.
+  const Work* last = nullptr;
+  for (auto& w : work) {
+    if (!w.keep) continue;
+    if (!w.attributed && last) {
+      bool continued = last->span.continued && last->span.para_end < w.span.open;
+      bool near = last->span.para_begin == w.span.para_begin ||
+                  text.substr(last->span.para_end, w.span.para_begin - last->span.para_end)
+                          .find_first_not_of("\n ") == std::string_view::npos;
+      if ((continued || near) && !last->best.speaker.name.empty()) {
+        w.best = last->best;
+        w.best.score *= continued ? 0.95 : 0.7;
+        static const Rule kFloat{"floating", "", 0, RuleScope::kBefore, 0.5, nullptr, 0, 0, 0};
+        static const Rule kCont{"continued", "", 0, RuleScope::kBefore, 0.9, nullptr, 0, 0, 0};
+        w.best.rule = continued ? &kCont : &kFloat;
+        w.best.mention = Mention();
+        w.best.cue.clear();
+        w.attributed = true;
+      }
+    }
+    if (w.attributed && !w.best.speaker.name.empty())
+      resolver.NoteSpeaker(w.best.speaker, w.span.open);
+    last = &w;
+  }
+
+  // Output, with code-point offsets.
+  size_t cp = 0, cp_pos = 0;
+  auto to_cp = [&](size_t byte) {
+    while (cp_pos < byte) { NextCodePoint(text, cp_pos); ++cp; }
+    return cp;
+  };
+  for (auto& w : work) {
+    if (!w.keep) continue;
+    const QuoteSpan& q = w.span;
+    ExtractedQuote x;
+    x.text = std::string(text.substr(q.begin, q.end - q.begin));
+    x.begin = q.begin;
+    x.end = q.end;
+    x.start_cp = to_cp(q.begin);
+    x.end_cp = to_cp(q.end);
+    std::string_view left = TrimSpaces(text.substr(w.sent_b, q.open - w.sent_b));
+    size_t first = 0;
+    char32_t c0 = NextCodePoint(x.text, first);
+    bool colon = !left.empty() && left.back() == ':';
+    x.kind = ((IsUpper(c0) && CountWords(x.text) >= 4) || colon || left.empty()) ? "full" : "partial";
+    x.speaker = w.best.speaker.name;
+    x.speaker_kind = w.best.speaker.kind;
+    x.speaker_mention = w.best.mention.text;
+    x.cue = w.best.cue;
+    x.via = w.best.via;
+    find_via(text.substr(w.sent_b, w.sent_e - w.sent_b), &x.via);
+    // the speaker is not its own channel
+    x.via.erase(std::remove(x.via.begin(), x.via.end(), x.speaker), x.via.end());
+    x.pattern = w.attributed && w.best.rule ? w.best.rule->id : "";
+    double conf = w.attributed ? w.best.score : 0.3;
+    if (!q.closed && !q.continued) conf *= 0.7;
+    x.confidence = std::round(std::clamp(conf, 0.0, 1.0) * 100) / 100;
+    out.quotes.push_back(std::move(x));
+  }
+  return out;
+}
+
+}  // namespace quotetrail

@@ -1,0 +1,238 @@
+#include "pattern_set.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "text.h"
+
+namespace quotetrail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<std::vector<std::string>> ReadLines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot open " + path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string Strip(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+// A lexicon form as a regex: quoted, spaces as \s+, apostrophes as any apostrophe.
+std::string FormRegex(const std::string& form) {
+  std::string out;
+  std::string word;
+  auto flush = [&] { if (!word.empty()) { out += RE2::QuoteMeta(word); word.clear(); } };
+  for (size_t i = 0; i < form.size();) {
+    if (form[i] == ' ') { flush(); out += "\\s+"; while (i < form.size() && form[i] == ' ') ++i; continue; }
+    if (form[i] == '\'') { flush(); out += "['’]"; ++i; continue; }
+    if (form.compare(i, 3, "’") == 0) { flush(); out += "['’]"; i += 3; continue; }
+    word += form[i++];
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+Status LoadLexiconDir(const std::string& dir, std::map<std::string, std::vector<std::string>>* out) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::Ok();
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".txt") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    auto lines = ReadLines(f.string());
+    if (!lines.ok()) return lines.status();
+    std::vector<std::string> forms;
+    for (const auto& raw : *lines) {
+      std::string l = raw;
+      if (auto h = l.find('#'); h != std::string::npos) l = l.substr(0, h);
+      l = Strip(l);
+      if (!l.empty()) forms.push_back(l);
+    }
+    (*out)[f.stem().string()] = std::move(forms);
+  }
+  return Status::Ok();
+}
+
+const std::vector<std::string>& PatternSet::Words(const std::string& name) const {
+  static const std::vector<std::string> kEmpty;
+  auto it = folded_.find(name);
+  return it == folded_.end() ? kEmpty : it->second;
+}
+
+bool PatternSet::HasWord(const std::string& name, const std::string& folded) const {
+  const auto& w = Words(name);
+  return std::binary_search(w.begin(), w.end(), folded);
+}
+
+std::string PatternSet::Expand(const std::string& text, std::string* error) const {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '\\' && i + 1 < text.size()) { out += text.substr(i, 2); i += 2; continue; }
+    if (text[i] == '{') {
+      size_t close = text.find('}', i);
+      std::string name = close == std::string::npos ? "" : text.substr(i + 1, close - i - 1);
+      bool is_macro = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
+      }) && !(name[0] >= '0' && name[0] <= '9');
+      if (is_macro) {
+        auto it = macros_.find(name);
+        if (it == macros_.end()) {
+          if (error) *error = "unknown macro {" + name + "}";
+          return "";
+        }
+        out += it->second;
+        i = close + 1;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+Result<std::unique_ptr<PatternSet>> PatternSet::Load(
+    const std::string& extractors_dir, const std::string& lang,
+    const std::map<std::string, std::vector<std::string>>& extra) {
+  std::unique_ptr<PatternSet> ps(new PatternSet());
+  ps->lang_ = lang;
+  std::string lang_dir = extractors_dir + "/" + lang;
+  std::error_code ec;
+  if (!fs::is_directory(lang_dir, ec))
+    return NotFound("no extractor rules for language '" + lang + "': " + lang_dir +
+                    " is not a directory (set --extractors DIR)");
+  QT_RETURN_IF_ERROR(LoadLexiconDir(extractors_dir + "/common/lexicon", &ps->lexicon_));
+  QT_RETURN_IF_ERROR(LoadLexiconDir(lang_dir + "/lexicon", &ps->lexicon_));
+  for (const auto& [name, forms] : extra) ps->lexicon_[name] = forms;
+  for (const auto& [name, forms] : ps->lexicon_) {
+    std::vector<std::string> sorted = forms;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::string alt;
+    for (const auto& f : sorted) alt += (alt.empty() ? "" : "|") + FormRegex(f);
+    ps->macros_[name] = "(?:" + alt + ")";
+    std::vector<std::string> folded;
+    for (const auto& f : forms) folded.push_back(Fold(f));
+    std::sort(folded.begin(), folded.end());
+    folded.erase(std::unique(folded.begin(), folded.end()), folded.end());
+    ps->folded_[name] = std::move(folded);
+  }
+  // Macros may be defined with regex text in *.macro files: NAME = REGEX, expanded in order.
+  for (const std::string& dir : {extractors_dir + "/common", lang_dir}) {
+    std::string path = dir + "/macros.def";
+    if (!fs::exists(path, ec)) continue;
+    auto lines = ReadLines(path);
+    if (!lines.ok()) return lines.status();
+    for (size_t n = 0; n < lines->size(); ++n) {
+      std::string l = Strip((*lines)[n]);
+      if (l.empty() || l[0] == '#') continue;
+      auto eq = l.find('=');
+      if (eq == std::string::npos)
+        return InvalidArgument(path + ":" + std::to_string(n + 1) + ": expected NAME = REGEX");
+      std::string name = Strip(l.substr(0, eq));
+      std::string err;
+      std::string body = ps->Expand(Strip(l.substr(eq + 1)), &err);
+      if (!err.empty()) return InvalidArgument(path + ":" + std::to_string(n + 1) + ": " + err);
+      ps->macros_[name] = "(?:" + body + ")";
+    }
+  }
+
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(lang_dir, ec))
+    if (e.path().extension() == ".rules") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  opts.set_case_sensitive(false);
+  for (const auto& f : files) {
+    auto lines = ReadLines(f.string());
+    if (!lines.ok()) return lines.status();
+    std::string file = f.string();
+    struct Pending { Rule rule; std::string re; int re_line = 0; };
+    std::vector<Pending> pending;
+    std::set<std::string> ids;
+    for (size_t n = 0; n < lines->size(); ++n) {
+      std::string l = Strip((*lines)[n]);
+      std::string where = file + ":" + std::to_string(n + 1);
+      if (l.empty() || l[0] == '#') continue;
+      auto sp = l.find(' ');
+      std::string key = l.substr(0, sp);
+      std::string val = sp == std::string::npos ? "" : Strip(l.substr(sp + 1));
+      if (key == "rule") {
+        if (val.empty()) return InvalidArgument(where + ": rule needs an id");
+        for (const auto& r : ps->rules_) if (r.id == val) return InvalidArgument(where + ": duplicate rule id " + val);
+        if (!ids.insert(val).second) return InvalidArgument(where + ": duplicate rule id " + val);
+        Pending p;
+        p.rule.id = val;
+        p.rule.file = file;
+        p.rule.line = static_cast<int>(n + 1);
+        pending.push_back(std::move(p));
+        continue;
+      }
+      if (pending.empty()) return InvalidArgument(where + ": '" + key + "' before any 'rule'");
+      Pending& p = pending.back();
+      if (key == "scope") {
+        if (val == "before") p.rule.scope = RuleScope::kBefore;
+        else if (val == "after") p.rule.scope = RuleScope::kAfter;
+        else if (val == "sentence") p.rule.scope = RuleScope::kSentence;
+        else return InvalidArgument(where + ": scope must be before, after or sentence");
+      } else if (key == "confidence") {
+        char* end = nullptr;
+        double c = std::strtod(val.c_str(), &end);
+        if (val.empty() || *end || c < 0 || c > 1) return InvalidArgument(where + ": confidence must be a number in [0, 1]");
+        p.rule.confidence = c;
+      } else if (key == "re") {
+        if (p.re.empty()) p.re_line = static_cast<int>(n + 1);
+        p.re += val;
+      } else {
+        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, re)");
+      }
+    }
+    for (auto& p : pending) {
+      std::string where = file + ":" + std::to_string(p.re_line ? p.re_line : p.rule.line);
+      if (p.re.empty()) return InvalidArgument(where + ": rule " + p.rule.id + " has no 're'");
+      std::string err;
+      std::string expanded = ps->Expand(p.re, &err);
+      if (!err.empty()) return InvalidArgument(where + ": rule " + p.rule.id + ": " + err);
+      auto re = std::make_unique<RE2>(expanded, opts);
+      if (!re->ok()) return InvalidArgument(where + ": rule " + p.rule.id + ": " + re->error());
+      const auto& groups = re->NamedCapturingGroups();
+      auto group = [&](const char* g) { auto it = groups.find(g); return it == groups.end() ? 0 : it->second; };
+      p.rule.speaker_group = group("speaker");
+      p.rule.cue_group = group("cue");
+      p.rule.via_group = group("via");
+      for (const auto& [g, _] : groups)
+        if (g != "speaker" && g != "cue" && g != "via")
+          return InvalidArgument(where + ": rule " + p.rule.id + ": unknown group '" + g + "' (speaker, cue, via)");
+      if (p.rule.scope == RuleScope::kSentence && !p.rule.via_group)
+        return InvalidArgument(where + ": rule " + p.rule.id + ": a sentence rule needs a (?P<via>...) group");
+      if (p.rule.scope != RuleScope::kSentence && !p.rule.speaker_group && !p.rule.cue_group)
+        return InvalidArgument(where + ": rule " + p.rule.id + ": needs a (?P<speaker>...) or (?P<cue>...) group");
+      p.rule.re = std::move(re);
+      ps->rules_.push_back(std::move(p.rule));
+    }
+  }
+  if (ps->rules_.empty()) return NotFound("no rules (*.rules) in " + lang_dir);
+  return ps;
+}
+
+}  // namespace quotetrail

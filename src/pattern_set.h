@@ -1,0 +1,82 @@
+// pattern_set.h: attribution and via rules loaded from extractors/<lang>/.
+//
+// Files:
+//   extractors/<lang>/lexicon/NAME.txt  one form a line (# comments); the macro
+//       {NAME} expands to the alternation of the forms, longest first, each
+//       quoted (a space in a form matches any run of spaces).
+//   extractors/common/lexicon/NAME.txt  macros shared by all languages; a
+//       language's own file of the same name wins.
+//   extractors/<lang>/*.rules  one family of rules a file:
+//       rule ID            starts a rule
+//       scope before|after|sentence
+//       confidence 0.0..1.0
+//       re REGEX           RE2 syntax with {MACRO}s; several `re` lines join
+//                          with no separator (for long patterns)
+//     `before` rules match the text left of the quote and must end at it ($);
+//     `after` rules match the text right of the quote from its start (^);
+//     `sentence` rules (via) match anywhere in the quote's sentence.
+//     Named groups: speaker, cue, via. A before/after rule needs `speaker` or
+//     `cue`; a sentence rule needs `via`.
+//   extractors/<lang>/*.cases beside each .rules file (see tests/rules_test.cc).
+//
+// Loading compiles every rule once (log_errors off, bounded memory); a broken
+// rule is an error naming file:line. A PatternSet is immutable after Load and
+// safe to share across threads.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "result.h"
+
+namespace quotetrail {
+
+enum class RuleScope { kBefore, kAfter, kSentence };
+
+struct Rule {
+  std::string id;
+  std::string file;
+  int line = 0;
+  RuleScope scope = RuleScope::kBefore;
+  double confidence = 0.8;
+  std::unique_ptr<RE2> re;
+  int speaker_group = 0;  // capture index, 0 when absent
+  int cue_group = 0;
+  int via_group = 0;
+};
+
+class PatternSet {
+ public:
+  // Loads extractors/<lang>/ (and shared macros from extractors/common/).
+  // `extra` adds lexicons built elsewhere (e.g. "RELAY" from the gazetteer).
+  static Result<std::unique_ptr<PatternSet>> Load(
+      const std::string& extractors_dir, const std::string& lang,
+      const std::map<std::string, std::vector<std::string>>& extra = {});
+  PatternSet(const PatternSet&) = delete;
+  PatternSet& operator=(const PatternSet&) = delete;
+
+  const std::string& lang() const { return lang_; }
+  const std::vector<Rule>& rules() const { return rules_; }
+  // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
+  const std::vector<std::string>& Words(const std::string& name) const;
+  bool HasWord(const std::string& name, const std::string& folded) const;
+  // The expansion of a macro (for tests and diagnostics).
+  std::string Expand(const std::string& text, std::string* error) const;
+
+ private:
+  PatternSet() = default;
+  std::string lang_;
+  std::vector<Rule> rules_;
+  std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
+  std::map<std::string, std::vector<std::string>> folded_;    // folded forms
+  std::map<std::string, std::string> macros_;                 // name -> regex
+};
+
+// Reads lexicon files of a directory into `out` (macro name -> forms).
+Status LoadLexiconDir(const std::string& dir, std::map<std::string, std::vector<std::string>>* out);
+
+}  // namespace quotetrail

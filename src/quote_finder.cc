@@ -1,0 +1,123 @@
+#include "quote_finder.h"
+
+#include "text.h"
+
+namespace quotetrail {
+
+namespace {
+
+struct Open {
+  char32_t mark;
+  size_t pos;     // offset of the mark
+  size_t inner;   // offset after the mark
+};
+
+bool IsOpeningContext(char32_t prev) {
+  return prev == 0 || IsSpace(prev) || prev == '(' || prev == '[' || prev == 0xAB ||
+         prev == 0x2014 || prev == 0x2013 || prev == ':' || prev == '/' || prev == '{';
+}
+
+}  // namespace
+
+std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
+  std::vector<QuoteSpan> out;
+  size_t para_begin = 0;
+  while (para_begin <= text.size()) {
+    size_t para_end = text.find('\n', para_begin);
+    if (para_end == std::string_view::npos) para_end = text.size();
+    std::vector<Open> stack;
+    auto emit = [&](const Open& o, size_t close_pos, size_t after, bool closed) {
+      QuoteSpan q;
+      q.open = o.pos;
+      q.after = after;
+      std::string_view inner = TrimSpaces(text.substr(o.inner, close_pos - o.inner));
+      q.begin = inner.empty() ? o.inner : static_cast<size_t>(inner.data() - text.data());
+      q.end = q.begin + inner.size();
+      q.para_begin = para_begin;
+      q.para_end = para_end;
+      q.mark = o.mark;
+      q.closed = closed;
+      if (q.end > q.begin) out.push_back(q);
+    };
+    char32_t prev = 0;
+    size_t i = para_begin;
+    while (i < para_end) {
+      size_t pos = i;
+      char32_t c = NextCodePoint(text, i);
+      char32_t next = 0;
+      if (i < para_end) { size_t p = i; next = NextCodePoint(text, p); }
+      auto push = [&](char32_t m) { stack.push_back({m, pos, i}); };
+      auto pop_to = [&](auto pred) -> bool {
+        for (size_t k = stack.size(); k-- > 0;) {
+          if (pred(stack[k].mark)) {
+            Open o = stack[k];
+            stack.resize(k);
+            if (k == 0) emit(o, pos, i, true);
+            return true;
+          }
+        }
+        return false;
+      };
+      switch (c) {
+        case 0xAB: push(c); break;                                      // «
+        case 0xBB: pop_to([](char32_t m) { return m == 0xAB; }); break; // »
+        case 0x2039: push(c); break;                                    // ‹
+        case 0x203A: pop_to([](char32_t m) { return m == 0x2039; }); break;
+        case 0x201E: push(c); break;                                    // „
+        case 0x201C:                                                    // “
+          if (!stack.empty() && stack.back().mark == 0x201E) pop_to([](char32_t m) { return m == 0x201E; });
+          else push(c);
+          break;
+        case 0x201D:                                                    // ”
+          if (!pop_to([](char32_t m) { return m == 0x201C || m == 0x201E; }) && stack.empty() &&
+              IsOpeningContext(prev) && next && !IsSpace(next))
+            push(0x201C);  // ” used as an opening mark
+          break;
+        case '"':
+          if (!stack.empty() && stack.back().mark == '"') {
+            if (IsOpeningContext(prev) && next && !IsSpace(next) && stack.size() > 1) push(c);
+            else pop_to([](char32_t m) { return m == '"'; });
+          } else if (IsOpeningContext(prev) || (next && !IsSpace(next) && !IsLetter(prev) && !IsDigit(prev) && prev != '.' && prev != ',')) {
+            push(c);
+          } else {
+            // a closing mark with nothing open: stray, ignored
+            bool had = pop_to([](char32_t m) { return m == '"'; });
+            (void)had;
+          }
+          break;
+        case 0x2018:  // ‘
+          if (english && IsOpeningContext(prev) && next && !IsSpace(next) && stack.empty()) push(c);
+          break;
+        case 0x2019:  // ’ closes ‘ unless it is an apostrophe inside a word
+          if (!stack.empty() && stack.back().mark == 0x2018 && !(IsLetter(next) && IsLetter(prev)))
+            pop_to([](char32_t m) { return m == 0x2018; });
+          break;
+        default: break;
+      }
+      prev = c;
+    }
+    if (!stack.empty()) {
+      // Left open at the paragraph's end: the quote ends here.
+      Open o = stack.front();
+      size_t e = para_end;
+      emit(o, e, e, false);
+      // Does the next paragraph reopen with the same mark?
+      size_t np = para_end + 1;
+      while (np < text.size() && text[np] == '\n') ++np;
+      if (np < text.size() && !out.empty() && out.back().open == o.pos) {
+        size_t p = np;
+        while (p < text.size()) {
+          size_t q = p;
+          char32_t c = NextCodePoint(text, q);
+          if (!IsSpace(c)) { out.back().continued = (c == o.mark); break; }
+          p = q;
+        }
+      }
+    }
+    if (para_end >= text.size()) break;
+    para_begin = para_end + 1;
+  }
+  return out;
+}
+
+}  // namespace quotetrail

@@ -1,0 +1,470 @@
+#include "speaker_resolver.h"
+
+#include <algorithm>
+#include <set>
+
+#include "text.h"
+
+namespace quotetrail {
+
+namespace {
+
+bool AllCaps(std::string_view tok) {
+  int letters = 0;
+  for (size_t i = 0; i < tok.size();) {
+    char32_t c = NextCodePoint(tok, i);
+    if (IsLetter(c)) {
+      ++letters;
+      if (!IsUpper(c)) return false;
+    }
+  }
+  return letters >= 2;
+}
+
+std::string StripPossessive(std::string_view tok, bool* possessive) {
+  std::string s(tok);
+  for (const char* suf : {"'s", "’s"}) {
+    std::string x(suf);
+    if (s.size() > x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0) {
+      *possessive = true;
+      return s.substr(0, s.size() - x.size());
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+bool SpeakerResolver::IsWord(const char* lexicon, std::string_view token) const {
+  return words_.HasWord(lexicon, Fold(token));
+}
+
+SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
+                                 const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
+                                 const std::vector<size_t>& sentence_starts)
+    : text_(text), words_(words), relays_(relays) {
+  FindNames(quotes, sentence_starts);
+}
+
+std::vector<std::string> SpeakerResolver::ContentWords(std::string_view s) const {
+  std::vector<std::string> out;
+  for (const auto& t : Tokenize(s)) {
+    std::string f = Fold(t.text);
+    if (f.size() < 3) continue;
+    if (words_.HasWord("DETERMINER", f) || words_.HasWord("PREPOSITION", f) ||
+        words_.HasWord("STOPWORD", f))
+      continue;
+    out.push_back(f);
+  }
+  return out;
+}
+
+std::string SpeakerResolver::KindOf(const Entity& e) const {
+  std::string folded = Fold(e.name);
+  if (relays_.Find(e.name)) return "organisation";
+  if (words_.HasWord("PLACE", folded)) return "place";
+  for (const auto& t : e.tokens)
+    if (words_.HasWord("ORG_WORD", t)) return "organisation";
+  if (e.tokens.size() == 1 && AllCaps(e.name)) return "organisation";
+  return "person";
+}
+
+int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size_t pos) {
+  std::string name;
+  std::vector<std::string> folded;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    // Initials are written with their dot: "B. Obama".
+    std::string_view t = tokens[i];
+    bool initial = t.size() <= 2 && i + 1 < tokens.size() && !AllCaps(t) && IsUpper(t[0]);
+    name += (name.empty() ? "" : " ") + std::string(t) + (initial && t.size() == 1 ? "." : "");
+    folded.push_back(Fold(t));
+  }
+  for (size_t i = 0; i < entities_.size(); ++i)
+    if (entities_[i].tokens == folded) return static_cast<int>(i);
+  Entity e;
+  e.name = name;
+  e.tokens = folded;
+  e.first_pos = pos;
+  e.kind = KindOf(e);
+  entities_.push_back(std::move(e));
+  return static_cast<int>(entities_.size() - 1);
+}
+
+void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
+                                const std::vector<size_t>& sentence_starts) {
+  std::vector<Token> toks = Tokenize(text_);
+  auto inside_quote = [&](size_t pos) {
+    for (const auto& q : quotes)
+      if (pos >= q.open && pos < q.after) return true;
+    return false;
+  };
+  auto sentence_initial = [&](size_t k) {
+    if (k == 0) return true;
+    size_t b = toks[k].begin;
+    if (std::binary_search(sentence_starts.begin(), sentence_starts.end(), b)) return true;
+    // any sentence start between the previous token and this one
+    auto it = std::upper_bound(sentence_starts.begin(), sentence_starts.end(), toks[k - 1].end);
+    if (it != sentence_starts.end() && *it <= b) return true;
+    std::string_view gap = text_.substr(toks[k - 1].end, b - toks[k - 1].end);
+    return gap.find('\n') != std::string_view::npos;
+  };
+  // Words seen capitalised in mid-sentence: sentence-initial words are names only if so.
+  std::set<std::string> mid_caps;
+  for (size_t k = 0; k < toks.size(); ++k)
+    if (toks[k].upper && !sentence_initial(k)) mid_caps.insert(Fold(toks[k].text));
+
+  auto gap_ok = [&](size_t k) {  // tokens k-1 and k are adjacent inside a name
+    std::string_view gap = text_.substr(toks[k - 1].end, toks[k].begin - toks[k - 1].end);
+    if (gap == " " || gap == "\xC2\xA0") return true;
+    if ((gap == ". " || gap == ".") && toks[k - 1].text.size() <= 2 && toks[k - 1].upper) return true;  // initial
+    if (gap == "’" || gap == "'") return true;  // d’Estaing
+    return false;
+  };
+  auto is_upper_tok = [&](size_t k) {
+    if (!toks[k].upper) return false;
+    std::string f = Fold(toks[k].text);
+    if (words_.HasWord("COMMON_CAP", f)) return false;
+    if (sentence_initial(k)) {
+      if (words_.HasWord("DETERMINER", f) || words_.HasWord("PREPOSITION", f) ||
+          words_.HasWord("STOPWORD", f) || words_.HasWord("PRON_MASC", f) ||
+          words_.HasWord("PRON_FEM", f) || words_.HasWord("PRON_PLUR", f) ||
+          words_.HasWord("PRON_NEUT", f))
+        return false;
+      bool poss = false;
+      std::string base = Fold(StripPossessive(toks[k].text, &poss));
+      bool next_upper = k + 1 < toks.size() && toks[k + 1].upper && gap_ok(k + 1);
+      if (!next_upper && !mid_caps.count(f) && !mid_caps.count(base) && !AllCaps(toks[k].text)) return false;
+    }
+    return true;
+  };
+
+  size_t k = 0;
+  while (k < toks.size()) {
+    if (inside_quote(toks[k].begin) || !is_upper_tok(k)) { ++k; continue; }
+    size_t start = k, end = k + 1;
+    while (end < toks.size() && !inside_quote(toks[end].begin)) {
+      if (is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
+      // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
+      std::string f = Fold(toks[end].text);
+      bool connector = words_.HasWord("NAME_CONNECTOR", f) ||
+                       (f == "of" && (words_.HasWord("ORG_WORD", Fold(toks[end - 1].text)) ||
+                                      words_.HasWord("TITLE", Fold(toks[end - 1].text))));
+      if (connector && gap_ok(end) && end + 1 < toks.size() && toks[end + 1].upper &&
+          gap_ok(end + 1) && !inside_quote(toks[end + 1].begin)) {
+        end += 2;
+        continue;
+      }
+      break;
+    }
+    // Possessive ends the run: "Mendez's wife".
+    bool possessive = false;
+    std::vector<std::string_view> run;
+    for (size_t i = start; i < end; ++i) {
+      bool poss = false;
+      std::string stripped = StripPossessive(toks[i].text, &poss);
+      run.push_back(toks[i].text.substr(0, stripped.size()));
+      if (poss) { possessive = true; end = i + 1; break; }
+    }
+    // Titles and suffixes: "Deputy Minister Alexander Chupriyan QC" -> "Alexander Chupriyan".
+    size_t name_from = 0;
+    for (size_t i = 0; i + 1 < run.size(); ++i) {
+      std::string f = Fold(run[i]);
+      if (words_.HasWord("TITLE", f) || (f == "of" && i > 0) ) name_from = i + 1;
+    }
+    size_t name_to = run.size();
+    while (name_to > name_from + 1 && words_.HasWord("NAME_SUFFIX", Fold(run[name_to - 1]))) --name_to;
+    // A run made only of title words ("President") is not a name.
+    bool only_titles = name_from >= run.size() ||
+        (run.size() - name_from == 1 && words_.HasWord("TITLE", Fold(run[name_from])));
+    if (only_titles) { k = end; continue; }
+    // Leading connectors after a stripped title ("of State Mike") are dropped too.
+    while (name_from < name_to && (words_.HasWord("NAME_CONNECTOR", Fold(run[name_from])) ||
+                                   words_.HasWord("TITLE", Fold(run[name_from])) ||
+                                   Fold(run[name_from]) == "state"))
+      ++name_from;
+    if (name_from >= name_to) { k = end; continue; }
+    std::vector<std::string_view> name_tokens(run.begin() + name_from, run.begin() + name_to);
+    size_t name_begin = toks[start + name_from].begin;
+    int ent = AddEntity(name_tokens, name_begin);
+    Entity& e = entities_[ent];
+
+    // Descriptions: title words in the run, the lowercase words before it back to a
+    // determiner ("Le leader nord-coréen Kim Jong-un"), an appositive after a comma.
+    std::vector<std::string> desc;
+    for (size_t i = 0; i < name_from; ++i) desc.push_back(Fold(run[i]));
+    Gender g = Gender::kUnknown;
+    for (size_t i = 0; i < name_from; ++i) {
+      std::string f = Fold(run[i]);
+      if (words_.HasWord("FEMALE", f)) g = Gender::kFemale;
+      if (words_.HasWord("MALE", f)) g = Gender::kMale;
+    }
+    size_t b = start;
+    for (int back = 0; back < 6 && b > 0; ++back) {
+      const Token& t = toks[b - 1];
+      std::string_view gap = text_.substr(t.end, toks[b].begin - t.end);
+      if (TrimSpaces(gap).size() > 0 && gap != "-") break;
+      std::string f = Fold(t.text);
+      if (words_.HasWord("DETERMINER", f)) {
+        if (words_.HasWord("FEMALE", f) && desc.size() > 0) g = g == Gender::kUnknown ? Gender::kFemale : g;
+        break;
+      }
+      if (t.upper || words_.HasWord("PREPOSITION", f) || words_.HasWord("STOPWORD", f)) break;
+      desc.push_back(f);
+      if (words_.HasWord("FEMALE", f)) g = Gender::kFemale;
+      if (words_.HasWord("MALE", f)) g = Gender::kMale;
+      --b;
+    }
+    size_t after = toks[end - 1].end;
+    if (after + 2 < text_.size() && text_[after] == ',' && !possessive) {
+      // ", le porte-parole du parti," / ", a shipping researcher"
+      size_t stop = text_.find_first_of(",.;:\n", after + 1);
+      if (stop == std::string_view::npos) stop = text_.size();
+      std::string_view app = text_.substr(after + 1, stop - after - 1);
+      auto at = Tokenize(app);
+      if (!at.empty() && !at[0].upper && at.size() <= 12) {
+        std::string f0 = Fold(at[0].text);
+        if (words_.HasWord("DETERMINER", f0) || words_.HasWord("TITLE", f0)) {
+          if (words_.HasWord("FEMALE", f0) && at.size() > 1) g = Gender::kFemale;
+          for (auto& w : ContentWords(app)) desc.push_back(w);
+        }
+      }
+    }
+    for (auto& d : desc) if (d.size() >= 3) e.desc.push_back(d);
+    if (e.gender == Gender::kUnknown) e.gender = g;
+
+    // Preceded by a preposition (ignoring determiners)?
+    bool after_prep = false;
+    if (start > 0) {
+      size_t p = start;
+      while (p > 0 && words_.HasWord("DETERMINER", Fold(toks[p - 1].text))) --p;
+      if (p > 0) {
+        std::string_view gap = text_.substr(toks[p - 1].end, toks[p].begin - toks[p - 1].end);
+        if (TrimSpaces(gap).empty() && words_.HasWord("PREPOSITION", Fold(toks[p - 1].text)))
+          after_prep = true;
+      }
+    }
+    names_.push_back({toks[start].begin, toks[end - 1].end, name_begin, ent, after_prep, possessive});
+    k = end;
+  }
+
+  // Each sentence's subject: its first name not after a preposition.
+  size_t ni = 0;
+  for (size_t s = 0; s < sentence_starts.size(); ++s) {
+    size_t sb = sentence_starts[s];
+    size_t se = s + 1 < sentence_starts.size() ? sentence_starts[s + 1] : text_.size();
+    while (ni < names_.size() && names_[ni].begin < sb) ++ni;
+    for (size_t j = ni; j < names_.size() && names_[j].begin < se; ++j) {
+      if (names_[j].after_preposition || names_[j].possessive) continue;
+      const Entity& e = entities_[names_[j].entity];
+      int full = ExpandToFullest(names_[j].entity, names_[j].begin);
+      const Entity& f = entities_[full];
+      salient_.push_back({names_[j].begin, full, f.name, f.kind,
+                          f.gender != Gender::kUnknown ? f.gender : e.gender});
+      break;
+    }
+  }
+  // Gender learnt from pronouns right after a subject: "X ... Elle a dit" is too weak; skip.
+}
+
+int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
+  const Entity& m = entities_[entity];
+  int best = entity;
+  size_t best_len = m.tokens.size();
+  size_t best_dist = SIZE_MAX;
+  bool acronym = m.tokens.size() == 1 && AllCaps(m.name);
+  for (size_t i = 0; i < entities_.size(); ++i) {
+    const Entity& e = entities_[i];
+    if (static_cast<int>(i) == entity) continue;
+    bool match = false;
+    if (e.tokens.size() > m.tokens.size()) {
+      for (size_t s = 0; s + m.tokens.size() <= e.tokens.size() && !match; ++s) {
+        bool ok = true;
+        for (size_t j = 0; j < m.tokens.size() && ok; ++j) {
+          const std::string& a = m.tokens[j];
+          const std::string& b = e.tokens[s + j];
+          ok = a == b || (a.size() == 1 && !b.empty() && b[0] == a[0]);
+        }
+        // only as first-name or surname part: at the start or reaching the end
+        match = ok && (s == 0 || s + m.tokens.size() == e.tokens.size());
+      }
+    }
+    if (!match && acronym && e.tokens.size() >= 2) {
+      std::string initials;
+      for (size_t j = 0; j < e.tokens.size(); ++j) {
+        if (words_.HasWord("NAME_CONNECTOR", e.tokens[j]) || e.tokens[j] == "of") continue;
+        initials += e.tokens[j][0];
+      }
+      match = initials == m.tokens[0];
+    }
+    if (!match) continue;
+    size_t dist = e.first_pos <= pos ? pos - e.first_pos : (e.first_pos - pos) * 4;
+    if (e.tokens.size() > best_len || (e.tokens.size() == best_len && dist < best_dist)) {
+      best = static_cast<int>(i);
+      best_len = e.tokens.size();
+      best_dist = dist;
+    }
+  }
+  return best;
+}
+
+Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const {
+  Mention m;
+  size_t end = pos + phrase.size();
+  // Comma-separated segments; leading adverbial ones ("Selon l'agence KCNA,",
+  // "Interrogé sur ...,", "In a statement,") are skipped when more follow.
+  std::vector<std::pair<size_t, size_t>> segs;
+  size_t b = pos;
+  for (size_t i = pos; i < end; ++i) {
+    if (text_[i] == ',') { segs.push_back({b, i}); b = i + 1; }
+  }
+  segs.push_back({b, end});
+  size_t first = 0;
+  while (first + 1 < segs.size()) {
+    auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first));
+    if (toks.empty()) { ++first; continue; }
+    std::string f0 = Fold(toks[0].text);
+    if (words_.HasWord("PREPOSITION", f0) || words_.HasWord("SEGMENT_SKIP", f0)) { ++first; continue; }
+    break;
+  }
+  auto names_in = [&](size_t sb, size_t se, bool governed_ok) {
+    std::vector<const NameSpan*> out;
+    for (const auto& n : names_) {
+      if (n.begin < sb || n.end > se) continue;
+      if (!governed_ok && (n.after_preposition || n.possessive)) continue;
+      out.push_back(&n);
+    }
+    return out;
+  };
+  auto as_name = [&](const NameSpan* n) {
+    m.type = Mention::kName;
+    m.text = std::string(text_.substr(n->begin, n->end - n->begin));
+    m.pos = n->begin;
+    m.entity = n->entity;
+    return m;
+  };
+  // The last free name of the subject segment ("SpaceX founder Elon Musk"),
+  // else the first of an appositive ("Le président de PSA, Philippe Varin").
+  auto head = names_in(segs[first].first, segs[first].second, false);
+  if (!head.empty()) return as_name(head.back());
+  auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first),
+                       segs[first].first);
+  // Pronoun subject: the last pronoun of the segment.
+  for (size_t i = toks.size(); i-- > 0;) {
+    std::string f = Fold(toks[i].text);
+    bool masc = words_.HasWord("PRON_MASC", f), fem = words_.HasWord("PRON_FEM", f),
+         plur = words_.HasWord("PRON_PLUR", f), neut = words_.HasWord("PRON_NEUT", f);
+    if (masc || fem || plur || neut) {
+      m.type = Mention::kPronoun;
+      m.text = std::string(toks[i].text);
+      m.pos = toks[i].begin;
+      m.plural = plur;
+      m.gender = masc ? Gender::kMale : fem ? Gender::kFemale : Gender::kUnknown;
+      return m;
+    }
+  }
+  for (size_t s = first + 1; s < segs.size(); ++s) {
+    auto app = names_in(segs[s].first, segs[s].second, false);
+    if (!app.empty()) return as_name(app.front());
+  }
+  // Description: the subject segment itself, when it is a short noun phrase.
+  std::string_view seg = TrimSpaces(text_.substr(segs[first].first, segs[first].second - segs[first].first));
+  if (!toks.empty() && toks.size() <= 10) {
+    std::string f0 = Fold(toks[0].text);
+    bool det = words_.HasWord("DETERMINER", f0);
+    bool bare_noun = !det && !words_.HasWord("PREPOSITION", f0) && toks.size() <= 4 &&
+                     !words_.HasWord("STOPWORD", f0) && !words_.HasWord("SEGMENT_SKIP", f0);
+    if (det || bare_noun) {
+      m.type = Mention::kDescription;
+      m.text = std::string(seg);
+      m.pos = static_cast<size_t>(seg.data() - text_.data());
+      return m;
+    }
+  }
+  // Only a governed name: better than nothing ("pour Obama").
+  auto any = names_in(segs[first].first, end, true);
+  if (!any.empty()) return as_name(any.front());
+  return m;
+}
+
+const Relay* SpeakerResolver::RelayOf(const Mention& m) const {
+  if (m.type != Mention::kName || m.entity < 0) return nullptr;
+  if (const Relay* r = relays_.Find(entities_[m.entity].name)) return r;
+  return relays_.Find(m.text);
+}
+
+Speaker SpeakerResolver::Resolve(const Mention& m) const {
+  Speaker s;
+  switch (m.type) {
+    case Mention::kNone:
+      return s;
+    case Mention::kName: {
+      int full = ExpandToFullest(m.entity, m.pos);
+      const Entity& e = entities_[full];
+      s.name = e.name;
+      s.kind = e.kind;
+      s.entity = full;
+      s.confidence = full == m.entity && e.tokens.size() == 1 && e.kind == "person" ? 0.8 : 0.95;
+      return s;
+    }
+    case Mention::kPronoun: {
+      for (size_t i = salient_.size(); i-- > 0;) {
+        const Salient& c = salient_[i];
+        if (c.pos >= m.pos) continue;
+        if (m.pos - c.pos > 3000) break;
+        if (m.gender != Gender::kUnknown && c.gender != Gender::kUnknown && c.gender != m.gender) continue;
+        if (m.plural != (c.kind == "group")) {
+          if (m.plural && c.kind == "person") continue;
+          if (!m.plural && c.kind == "group") continue;
+        }
+        if (!m.plural && m.gender != Gender::kUnknown && c.kind == "place") continue;
+        s.name = c.name;
+        s.kind = c.kind;
+        s.entity = c.entity;
+        s.confidence = 0.7;
+        return s;
+      }
+      return s;  // unresolved: no guess
+    }
+    case Mention::kDescription: {
+      auto words = ContentWords(m.text);
+      int best = -1;
+      size_t best_pos = 0;
+      for (const auto& n : names_) {
+        if (n.begin >= m.pos) break;
+        const Entity& e = entities_[n.entity];
+        bool hit = false;
+        for (const auto& w : words) {
+          if (std::find(e.desc.begin(), e.desc.end(), w) != e.desc.end() ||
+              std::find(e.tokens.begin(), e.tokens.end(), w) != e.tokens.end())
+            hit = true;
+        }
+        if (hit && n.begin >= best_pos) { best = n.entity; best_pos = n.begin; }
+      }
+      if (best >= 0) {
+        int full = ExpandToFullest(best, best_pos);
+        s.name = entities_[full].name;
+        s.kind = entities_[full].kind;
+        s.entity = full;
+        s.confidence = 0.75;
+        return s;
+      }
+      s.name = m.text;
+      s.kind = "group";
+      s.confidence = 0.5;
+      return s;
+    }
+  }
+  return s;
+}
+
+void SpeakerResolver::NoteSpeaker(const Speaker& s, size_t pos) {
+  if (s.name.empty()) return;
+  Gender g = Gender::kUnknown;
+  if (s.entity >= 0) g = entities_[s.entity].gender;
+  Salient x{pos, s.entity, s.name, s.kind, g};
+  auto it = std::upper_bound(salient_.begin(), salient_.end(), pos,
+                             [](size_t p, const Salient& v) { return p < v.pos; });
+  salient_.insert(it, x);
+}
+
+}  // namespace quotetrail

@@ -1,0 +1,92 @@
+// speaker_resolver.h: who a mention next to a quote designates, inside one article.
+//
+// Built once per article: it finds the names the article gives (runs of
+// capitalised words outside quotes, titles such as "le ministre" or "Judge"
+// split off as descriptions), the descriptions attached to them ("Le leader
+// nord-coréen Kim Jong-un", "Barroso, le président de la commission"), their
+// likely gender (Mme, she, la ministre ...) and each sentence's subject.
+// Then, for a subject phrase captured by a rule, PickMention chooses the words
+// that designate the speaker and Resolve turns them into the fullest name the
+// article gives: "Lavrov" -> "Sergueï Lavrov", "Il" -> the latest compatible
+// subject, "le dirigeant nord-coréen" -> Kim Jong-un, "HRW" -> Human Rights
+// Watch. Unresolved pronouns give no name (confidence 0), never a guess.
+// Not thread-safe (NoteSpeaker mutates); one instance per article.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gazetteer.h"
+#include "pattern_set.h"
+#include "quote_finder.h"
+
+namespace quotetrail {
+
+enum class Gender { kUnknown, kMale, kFemale };
+
+struct Mention {
+  enum Type { kNone, kName, kPronoun, kDescription } type = kNone;
+  std::string text;  // as written
+  size_t pos = 0;    // byte offset in the article
+  int entity = -1;   // for kName: index of the name entity
+  bool plural = false;
+  Gender gender = Gender::kUnknown;
+};
+
+struct Speaker {
+  std::string name;  // empty when unresolved
+  std::string kind;  // person | organisation | place | group
+  double confidence = 0;
+  int entity = -1;
+};
+
+class SpeakerResolver {
+ public:
+  SpeakerResolver(std::string_view text, const PatternSet& words, const Gazetteer& relays,
+                  const std::vector<QuoteSpan>& quotes,
+                  const std::vector<size_t>& sentence_starts);
+
+  // The mention designating the speaker inside `phrase`, which starts at byte
+  // `pos` of the article. kNone when the phrase holds nothing usable.
+  Mention PickMention(std::string_view phrase, size_t pos) const;
+  Speaker Resolve(const Mention& m) const;
+  // Records that `s` spoke at `pos` (pronouns after it may refer to it).
+  void NoteSpeaker(const Speaker& s, size_t pos);
+  // The relay (agency/outlet) a name entity is, or nullptr.
+  const Relay* RelayOf(const Mention& m) const;
+
+ private:
+  struct Entity {
+    std::string name;           // fullest form, titles removed
+    std::vector<std::string> tokens;  // folded
+    std::vector<std::string> desc;    // folded content words of attached descriptions
+    std::string kind;
+    Gender gender = Gender::kUnknown;
+    size_t first_pos = 0;
+  };
+  struct NameSpan {
+    size_t begin, end;         // the whole run incl. titles
+    size_t name_begin;         // where the name proper starts
+    int entity;
+    bool after_preposition;
+    bool possessive;
+  };
+  struct Salient { size_t pos; int entity; std::string name; std::string kind; Gender gender; };
+
+  void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts);
+  int AddEntity(const std::vector<std::string_view>& tokens, size_t pos);
+  int ExpandToFullest(int entity, size_t pos) const;
+  std::string KindOf(const Entity& e) const;
+  std::vector<std::string> ContentWords(std::string_view s) const;
+  bool IsWord(const char* lexicon, std::string_view token) const;
+
+  std::string_view text_;
+  const PatternSet& words_;
+  const Gazetteer& relays_;
+  std::vector<Entity> entities_;
+  std::vector<NameSpan> names_;   // sorted by position
+  std::vector<Salient> salient_;  // sentence subjects and speakers, by position
+};
+
+}  // namespace quotetrail

@@ -1,0 +1,194 @@
+#include "text.h"
+
+namespace quotetrail {
+
+char32_t NextCodePoint(std::string_view s, size_t& pos) {
+  unsigned char c = static_cast<unsigned char>(s[pos]);
+  if (c < 0x80) { ++pos; return c; }
+  int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+  if (n < 0 || pos + n >= s.size()) { ++pos; return 0xFFFD; }
+  char32_t cp = c & (0x3F >> n);
+  for (int i = 1; i <= n; ++i) {
+    unsigned char d = static_cast<unsigned char>(s[pos + i]);
+    if ((d & 0xC0) != 0x80) { ++pos; return 0xFFFD; }
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  pos += n + 1;
+  return cp;
+}
+
+char32_t PrevCodePoint(std::string_view s, size_t& pos) {
+  size_t start = pos - 1;
+  while (start > 0 && pos - start < 4 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+  size_t p = start;
+  char32_t cp = NextCodePoint(s, p);
+  if (p != pos) { pos = pos - 1; return 0xFFFD; }
+  pos = start;
+  return cp;
+}
+
+bool IsUpper(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z';
+  if (c >= 0xC0 && c <= 0xDE) return c != 0xD7;
+  if (c >= 0x100 && c <= 0x137) return c % 2 == 0;
+  if (c >= 0x139 && c <= 0x148) return c % 2 == 1;
+  if (c >= 0x14A && c <= 0x177) return c % 2 == 0;
+  if (c == 0x178 || c == 0x179 || c == 0x17B || c == 0x17D) return true;
+  if (c >= 0x218 && c <= 0x21B) return c % 2 == 0;
+  if (c >= 0x391 && c <= 0x3AB) return true;
+  if (c >= 0x400 && c <= 0x42F) return true;
+  if (c >= 0x1E00 && c <= 0x1EFF) return c % 2 == 0;
+  return false;
+}
+
+bool IsLetter(char32_t c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  if (c >= 0xC0 && c <= 0x24F) return c != 0xD7 && c != 0xF7;
+  if (c >= 0x370 && c <= 0x3FF) return true;   // Greek
+  if (c >= 0x400 && c <= 0x52F) return true;   // Cyrillic
+  if (c >= 0x1E00 && c <= 0x1EFF) return true; // Latin extended additional
+  if (c >= 0x0590 && c <= 0x06FF) return true; // Hebrew, Arabic
+  if (c >= 0x0900 && c <= 0x0DFF) return true; // Indic
+  if (c >= 0x3040 && c <= 0x9FFF) return true; // Kana, CJK
+  if (c >= 0xAC00 && c <= 0xD7AF) return true; // Hangul
+  return false;
+}
+
+bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
+
+bool IsSpace(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x202F ||
+         c == 0x2009 || c == 0x2007 || c == 0x200A || c == 0x2002 || c == 0x2003 || c == 0x3000;
+}
+
+bool IsApostrophe(char32_t c) { return c == '\'' || c == 0x2019 || c == 0x2BC; }
+
+namespace {
+
+// Base letter of a Latin accented letter, lower-cased; 0 when not in the table.
+char32_t FoldLatin(char32_t c) {
+  static constexpr char kLatin1[] =  // U+00C0..U+00FF
+      "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
+      "aaaaaaaceeeeiiiidnooooo\0ouuuuyty";
+  if (c >= 0xC0 && c <= 0xFF) {
+    char b = kLatin1[c - 0xC0];
+    return b ? static_cast<char32_t>(b) : c;
+  }
+  static constexpr char kExtA[] =  // U+0100..U+017F, two per letter pair
+      "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiijjjjkkklllllllllln"
+      "nnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+  if (c >= 0x100 && c <= 0x17F) return static_cast<char32_t>(kExtA[c - 0x100]);
+  if (c >= 0x218 && c <= 0x21B) return c < 0x21A ? 's' : 't';
+  if (c >= 0x1E00 && c <= 0x1EFF) return 0;  // rare: keep as is
+  return 0;
+}
+
+char32_t ToLower(char32_t c) {
+  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+  if (c >= 0x391 && c <= 0x3AB) return c + 32;
+  if (c >= 0x410 && c <= 0x42F) return c + 32;
+  if (c >= 0x400 && c <= 0x40F) return c + 80;
+  return c;
+}
+
+void Append(std::string& out, char32_t c) {
+  if (c < 0x80) out += static_cast<char>(c);
+  else if (c < 0x800) { out += static_cast<char>(0xC0 | (c >> 6)); out += static_cast<char>(0x80 | (c & 0x3F)); }
+  else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+}  // namespace
+
+std::string Fold(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (size_t i = 0; i < s.size();) {
+    char32_t c = NextCodePoint(s, i);
+    if (IsSpace(c)) { space = !out.empty(); continue; }
+    if (space) { out += ' '; space = false; }
+    if (IsApostrophe(c) || c == 0x2018) { out += '\''; continue; }
+    if (c == 0x2010 || c == 0x2011) { out += '-'; continue; }
+    if (c == 0xAD) continue;  // soft hyphen
+    if (c == 0x153) { out += "oe"; continue; }
+    if (c == 0x152) { out += "oe"; continue; }
+    if (c == 0xE6 || c == 0xC6) { out += "ae"; continue; }
+    if (c == 0xDF) { out += "ss"; continue; }
+    if (char32_t b = FoldLatin(c)) { out += static_cast<char>(b); continue; }
+    Append(out, ToLower(c));
+  }
+  return out;
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e) {
+    size_t p = b;
+    if (!IsSpace(NextCodePoint(s, p))) break;
+    b = p;
+  }
+  while (e > b) {
+    size_t p = e;
+    if (!IsSpace(PrevCodePoint(s, p))) break;
+    e = p;
+  }
+  return s.substr(b, e - b);
+}
+
+std::vector<Token> Tokenize(std::string_view text, size_t base) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    char32_t c = NextCodePoint(text, i);
+    if (!IsLetter(c) && !IsDigit(c)) continue;
+    bool upper = IsUpper(c);
+    size_t end = i;
+    while (i < text.size()) {
+      size_t p = i;
+      char32_t d = NextCodePoint(text, p);
+      if (IsLetter(d) || IsDigit(d) || d == 0xAD) { i = p; end = p; continue; }
+      if (d == '-' || d == 0x2010 || d == 0x2011 || IsApostrophe(d)) {
+        // joiner: only when a letter follows
+        size_t q = p;
+        if (q < text.size()) {
+          char32_t e2 = NextCodePoint(text, q);
+          if (IsLetter(e2) || IsDigit(e2)) {
+            if (IsApostrophe(d)) {
+              // French elision: l’ d’ qu’ n’ s’ j’ c’ jusqu’ lorsqu’ ... split after the apostrophe
+              std::string f = Fold(text.substr(start, i - start));
+              if (f == "l" || f == "d" || f == "qu" || f == "n" || f == "s" || f == "j" ||
+                  f == "c" || f == "m" || f == "t" || f == "jusqu" || f == "lorsqu" ||
+                  f == "puisqu" || f == "quoiqu") {
+                end = p;
+                i = p;
+                break;
+              }
+            }
+            i = q; end = q;
+            continue;
+          }
+        }
+      }
+      break;
+    }
+    Token t;
+    t.begin = base + start;
+    t.end = base + end;
+    t.upper = upper;
+    t.text = text.substr(start, end - start);
+    out.push_back(t);
+  }
+  return out;
+}
+
+}  // namespace quotetrail

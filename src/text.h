@@ -1,0 +1,50 @@
+// text.h: character classes, case folding and tokens for news text.
+//
+// Everything works on UTF-8 bytes with byte offsets; the quote finder converts
+// to code-point offsets only when it reports. The tables cover Latin (incl.
+// Latin-1 and Extended-A/B accents), Greek and Cyrillic, which is what French
+// and English news text holds; other scripts are treated as letters without
+// case. Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace quotetrail {
+
+// Decodes the code point at s[pos] and advances pos (by 1 on an invalid byte,
+// which yields U+FFFD). pos must be < s.size().
+char32_t NextCodePoint(std::string_view s, size_t& pos);
+// Decodes the code point that ends just before s[pos] and moves pos back to its
+// first byte. pos must be > 0.
+char32_t PrevCodePoint(std::string_view s, size_t& pos);
+
+bool IsLetter(char32_t c);
+bool IsUpper(char32_t c);
+bool IsDigit(char32_t c);
+// Space, tab, newline, no-break space U+00A0, narrow no-break space U+202F, thin spaces.
+bool IsSpace(char32_t c);
+// Apostrophes: ' ’ ʼ
+bool IsApostrophe(char32_t c);
+
+// Lower case, accents removed, apostrophes folded to ', spaces collapsed:
+// "Sergueï  LAVROV" -> "serguei lavrov". For comparing names and words.
+std::string Fold(std::string_view s);
+
+// Trims spaces (IsSpace) at both ends.
+std::string_view TrimSpaces(std::string_view s);
+
+struct Token {
+  size_t begin = 0;  // byte offsets in the text
+  size_t end = 0;
+  bool upper = false;  // first letter is upper case
+  std::string_view text;
+};
+
+// Words: runs of letters and digits with inner hyphens, dots of initials are
+// not included; an apostrophe splits an elided article ("l’agence" -> "l’",
+// "agence") and is kept inside names ("O'Donnell").
+std::vector<Token> Tokenize(std::string_view text, size_t base = 0);
+
+}  // namespace quotetrail
