@@ -9,9 +9,12 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -249,25 +252,121 @@ class FileLock {
   int fd_;
 };
 
-// Whether `as` may search (traverse) a directory with this stat, and which
-// permission bit would grant it.
-bool CanSearch(const struct stat& st, const RunAs& as, mode_t* missing_bit) {
-  if (st.st_uid == as.uid) {
-    *missing_bit = S_IXUSR;
-    return st.st_mode & S_IXUSR;
+// POSIX access ACLs, read and written as the Linux xattr
+// "system.posix_acl_access" (linux/posix_acl_xattr.h): a little-endian u32
+// version 2, then {u16 tag, u16 perm, u32 id} entries sorted by tag and id.
+struct AclEntry {
+  uint16_t tag;
+  uint16_t perm;  // 4 read, 2 write, 1 execute/search
+  uint32_t id;
+};
+constexpr const char* kAclXattr = "system.posix_acl_access";
+constexpr uint16_t kAclUserObj = 0x01, kAclUser = 0x02, kAclGroupObj = 0x04, kAclGroup = 0x08,
+                   kAclMask = 0x10, kAclOther = 0x20;
+constexpr uint32_t kAclNoId = 0xffffffffu;
+
+enum class AclRead { kEntries, kNone, kUnsupported };
+
+// Reads the access ACL of `path` into *entries (kEntries), or says it has none
+// beyond the mode bits (kNone) or that its file system has no ACLs.
+AclRead ReadAcl(const std::string& path, std::vector<AclEntry>* entries) {
+  entries->clear();
+  uint8_t buf[4 + 8 * 256];
+  ssize_t n = getxattr(path.c_str(), kAclXattr, buf, sizeof buf);
+  if (n < 0) return (errno == ENOTSUP || errno == EOPNOTSUPP) ? AclRead::kUnsupported : AclRead::kNone;
+  if (n < 4 || (n - 4) % 8 != 0 || buf[0] != 2) return AclRead::kNone;
+  for (ssize_t off = 4; off < n; off += 8) {
+    AclEntry e;
+    e.tag = uint16_t(buf[off] | buf[off + 1] << 8);
+    e.perm = uint16_t(buf[off + 2] | buf[off + 3] << 8);
+    e.id = uint32_t(buf[off + 4]) | uint32_t(buf[off + 5]) << 8 | uint32_t(buf[off + 6]) << 16 |
+           uint32_t(buf[off + 7]) << 24;
+    entries->push_back(e);
   }
-  bool in_group = st.st_gid == as.gid;
-  for (gid_t g : as.groups) in_group = in_group || g == st.st_gid;
-  if (in_group) {
-    *missing_bit = S_IXGRP;
-    return st.st_mode & S_IXGRP;
-  }
-  *missing_bit = S_IXOTH;
-  return st.st_mode & S_IXOTH;
+  return AclRead::kEntries;
 }
 
-const char* BitName(mode_t bit) {
-  return bit == S_IXUSR ? "u+x" : bit == S_IXGRP ? "g+x" : "o+x";
+bool InGroup(gid_t gid, const RunAs& as) {
+  if (gid == as.gid) return true;
+  for (gid_t g : as.groups)
+    if (g == gid) return true;
+  return false;
+}
+
+// Whether `as` may search (traverse) the directory `path`, following the
+// kernel's POSIX ACL check (mode bits when there is no ACL).
+bool CanSearch(const std::string& path, const struct stat& st, const RunAs& as) {
+  if (st.st_uid == as.uid) return st.st_mode & S_IXUSR;
+  std::vector<AclEntry> acl;
+  if (ReadAcl(path, &acl) != AclRead::kEntries) {
+    if (InGroup(st.st_gid, as)) return st.st_mode & S_IXGRP;
+    return st.st_mode & S_IXOTH;
+  }
+  uint16_t mask = 7, other = 0;
+  for (const auto& e : acl) {
+    if (e.tag == kAclMask) mask = e.perm;
+    if (e.tag == kAclOther) other = e.perm;
+  }
+  for (const auto& e : acl)
+    if (e.tag == kAclUser && e.id == as.uid) return e.perm & mask & 1;
+  bool group_matched = false;
+  for (const auto& e : acl) {
+    bool member = (e.tag == kAclGroupObj && InGroup(st.st_gid, as)) ||
+                  (e.tag == kAclGroup && InGroup(e.id, as));
+    if (!member) continue;
+    if (e.perm & mask & 1) return true;
+    group_matched = true;
+  }
+  if (group_matched) return false;
+  return other & 1;
+}
+
+// Lets `as` search the directory `path` with an ACL entry naming it alone
+// (user:postgres:--x). Returns false with *err set when the file system has
+// no ACLs or the change fails.
+bool GrantSearchAcl(const std::string& path, const struct stat& st, const RunAs& as,
+                    std::string* err) {
+  std::vector<AclEntry> acl;
+  AclRead r = ReadAcl(path, &acl);
+  if (r == AclRead::kUnsupported) {
+    *err = "no POSIX ACLs on this file system";
+    return false;
+  }
+  if (r == AclRead::kNone) {
+    acl = {{kAclUserObj, uint16_t((st.st_mode >> 6) & 7), kAclNoId},
+           {kAclGroupObj, uint16_t((st.st_mode >> 3) & 7), kAclNoId},
+           {kAclOther, uint16_t(st.st_mode & 7), kAclNoId}};
+  }
+  bool have_user = false, have_mask = false;
+  uint16_t group_class = 1;  // the new entry's search bit
+  for (auto& e : acl) {
+    if (e.tag == kAclUser && e.id == as.uid) {
+      e.perm |= 1;
+      have_user = true;
+    }
+    if (e.tag == kAclUser || e.tag == kAclGroupObj || e.tag == kAclGroup) group_class |= e.perm;
+  }
+  if (!have_user) acl.push_back({kAclUser, 1, as.uid});
+  for (auto& e : acl) {
+    if (e.tag != kAclMask) continue;
+    e.perm |= 1;  // widen an existing mask by the search bit only
+    have_mask = true;
+  }
+  if (!have_mask) acl.push_back({kAclMask, group_class, kAclNoId});
+  std::sort(acl.begin(), acl.end(), [](const AclEntry& a, const AclEntry& b) {
+    return a.tag != b.tag ? a.tag < b.tag : a.id < b.id;
+  });
+  std::vector<uint8_t> buf = {2, 0, 0, 0};
+  for (const auto& e : acl) {
+    uint8_t raw[8] = {uint8_t(e.tag), uint8_t(e.tag >> 8), uint8_t(e.perm), uint8_t(e.perm >> 8),
+                      uint8_t(e.id), uint8_t(e.id >> 8), uint8_t(e.id >> 16), uint8_t(e.id >> 24)};
+    buf.insert(buf.end(), raw, raw + 8);
+  }
+  if (setxattr(path.c_str(), kAclXattr, buf.data(), buf.size(), 0) != 0) {
+    *err = Errno(errno);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -343,6 +442,28 @@ std::string EmbeddedPostgres::LogTail(size_t max_lines) const {
   return out.empty() ? "(server log " + log_file() + " is empty)" : out;
 }
 
+Status EmbeddedPostgres::GrantSearch(const std::string& dir, const struct stat& st,
+                                     const RunAs& as) {
+  std::string why;
+  if (st.st_uid != as.uid && GrantSearchAcl(dir, st, as, &why)) {
+    Notice("granted the postgres user search permission on " + dir +
+           " (ACL user:postgres:--x) so it can reach the data dir");
+    return Status::Ok();
+  }
+  // The owner class, or a file system without ACLs: fall back to the mode bit
+  // of the class postgres falls in.
+  mode_t bit = st.st_uid == as.uid ? S_IXUSR : InGroup(st.st_gid, as) ? S_IXGRP : S_IXOTH;
+  const char* name = bit == S_IXUSR ? "u+x" : bit == S_IXGRP ? "g+x" : "o+x";
+  if (chmod(dir.c_str(), (st.st_mode & 07777) | bit) != 0) {
+    return Unavailable("user postgres cannot reach " + data_dir_ + ": chmod " + name + " " + dir +
+                       " failed: " + Errno(errno) +
+                       "; choose a --data-dir the postgres user can reach");
+  }
+  Notice(std::string("granted search permission (chmod ") + name + ") on " + dir +
+         " so the postgres user can reach the data dir" + (why.empty() ? "" : " (" + why + ")"));
+  return Status::Ok();
+}
+
 Status EmbeddedPostgres::PrepareDataDir(const RunAs& as) {
   std::error_code ec;
   if (!fs::exists(data_dir_, ec)) {
@@ -369,7 +490,7 @@ Status EmbeddedPostgres::PrepareDataDir(const RunAs& as) {
     if (chown(data_dir_.c_str(), as.uid, as.gid) != 0 || chmod(data_dir_.c_str(), 0700) != 0)
       return Unavailable("cannot give data dir " + data_dir_ + " to user postgres: " +
                          Errno(errno));
-    Notice("changed owner of " + data_dir_ + " to postgres (PostgreSQL refuses to run as root)");
+    Notice("gave data dir " + data_dir_ + " to the postgres user (PostgreSQL refuses to run as root)");
   }
   std::vector<fs::path> chains = {fs::path(data_dir_)};
   fs::path real = fs::weakly_canonical(data_dir_, ec);
@@ -377,16 +498,11 @@ Status EmbeddedPostgres::PrepareDataDir(const RunAs& as) {
   for (const auto& chain : chains) {
     for (fs::path p = chain.parent_path(); !p.empty(); p = p.parent_path()) {
       struct stat ast;
-      if (stat(p.c_str(), &ast) == 0 && S_ISDIR(ast.st_mode)) {
-        mode_t bit = 0;
-        if (!CanSearch(ast, as, &bit)) {
-          if (chmod(p.c_str(), (ast.st_mode & 07777) | bit) != 0)
-            return Unavailable("user postgres cannot reach " + data_dir_ + " and chmod " +
-                               BitName(bit) + " " + p.string() + " failed: " + Errno(errno) +
-                               "; choose a --data-dir the postgres user can reach");
-          Notice(std::string("granted search permission (chmod ") + BitName(bit) + ") on " +
-                 p.string() + " so the postgres user can reach the data dir");
-        }
+      if (stat(p.c_str(), &ast) == 0 && S_ISDIR(ast.st_mode) && !CanSearch(p, ast, as)) {
+        QT_RETURN_IF_ERROR(GrantSearch(p, ast, as));
+        if (stat(p.c_str(), &ast) != 0 || !CanSearch(p, ast, as))
+          return Unavailable("user postgres still cannot search " + p.string() +
+                             " after the permission change; choose a --data-dir it can reach");
       }
       if (p == p.root_path()) break;
     }

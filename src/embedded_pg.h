@@ -29,10 +29,12 @@
 //     initdb/pg_ctl runs as the system user `postgres` (fork, setgroups,
 //     setgid, setuid, exec), DIR is chowned to postgres (only when DIR belongs
 //     to root or postgres already; any other owner is an error), and every
-//     ancestor directory of DIR that postgres cannot traverse gets the
-//     search-only bit for others (chmod o+x; e.g. a `mktemp -d` dir, mode
-//     0700). o+x lets a process pass through a directory by name but not list
-//     it; nothing else changes. Each change is reported through on_notice.
+//     ancestor directory of DIR that postgres cannot traverse (e.g. a
+//     `mktemp -d` dir or /root, mode 0700) gets a POSIX ACL entry
+//     user:postgres:--x: search only, for postgres only; no other user gains
+//     anything and nobody gains listing. Only on a file system without ACLs
+//     does it fall back to the search bit for others (chmod o+x). Each change
+//     is reported through on_notice.
 //   * Concurrency: init/start/stop hold an exclusive flock on
 //     DIR/quotetrail.lock (GetState a shared one); PostgreSQL's postmaster.pid
 //     guards the cluster itself. Two processes or threads starting the same
@@ -42,6 +44,8 @@
 // disk and guarded by the lock file, so its methods may be called from several
 // threads and processes at once. on_notice may be called from any of them.
 #pragma once
+
+#include <sys/stat.h>
 
 #include <functional>
 #include <string>
@@ -119,6 +123,7 @@ class EmbeddedPostgres {
 
   void Notice(const std::string& line) const;
   Status PrepareDataDir(const RunAs& as);
+  Status GrantSearch(const std::string& dir, const struct stat& st, const RunAs& as);
   Status InitCluster(const std::string& bin, const RunAs& as);
   Status WriteServerConfig(const std::string& pgdata, const RunAs& as);
   Result<bool> IsRunning(const std::string& bin, const RunAs& as);

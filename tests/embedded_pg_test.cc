@@ -148,6 +148,25 @@ TEST_CASE("a data dir too long for a Unix socket path is refused with advice", "
   CHECK_THAT(started.status().message(), Catch::Contains("shorter --data-dir"));
 }
 
+TEST_CASE("a data dir inside a private directory works and others gain no access to it",
+          "[embedded_pg]") {
+  TempDir tmp;  // mode 0700, like mktemp -d
+  const std::string outer = tmp.path() + "/private";
+  REQUIRE(mkdir(outer.c_str(), 0700) == 0);
+  EmbeddedPostgres pg(OptionsFor(outer + "/data"));
+  auto started = pg.Start();
+  REQUIRE(started.ok());
+  CHECK(QueryOne(pg.ConnectionString(), "SELECT 1") == "1");
+  // Whatever was needed to let the server's user through (an ACL entry for
+  // postgres when root), the permission bits of other users stay closed.
+  struct stat st;
+  REQUIRE(stat(outer.c_str(), &st) == 0);
+  CHECK((st.st_mode & S_IRWXO) == 0);
+  REQUIRE(stat(tmp.path().c_str(), &st) == 0);
+  CHECK((st.st_mode & S_IRWXO) == 0);
+  REQUIRE(pg.Stop().ok());
+}
+
 TEST_CASE("two threads starting one data dir both succeed and only one runs initdb",
           "[embedded_pg]") {
   TempDir tmp;
