@@ -154,6 +154,18 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
     size_t e = it == starts.end() ? text.size() : *it;
     return {b, e};
   };
+  // A via as the article writes it: the relay's alias when one is named, the
+  // document phrase ("un communiqué du ministère") when the rule is about
+  // documents, an outlet recognised by its shape; nothing otherwise.
+  auto normalize_via = [&](std::string_view v, const Rule& r) -> std::string {
+    v = TrimSpaces(v);
+    std::string surface;
+    if (gazetteer_->FindIn(v, &surface)) return surface;
+    if (r.id.find("document") != std::string::npos || r.id.find("via") != std::string::npos) {
+      if (Tokenize(v).size() <= 10) return std::string(v);
+    }
+    return "";
+  };
   // Relays and documents named in a piece of text by `sentence` rules.
   auto find_via = [&](std::string_view piece, std::vector<std::string>* via) {
     for (const Rule& r : ps.rules()) {
@@ -163,13 +175,8 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
       size_t pos = 0;
       while (pos <= piece.size() &&
              r.re->Match(input, pos, piece.size(), RE2::UNANCHORED, groups.data(), groups.size())) {
-        std::string_view v(groups[r.via_group].data(), groups[r.via_group].size());
-        v = TrimSpaces(v);
-        if (!v.empty()) {
-          const Relay* rel = gazetteer_->Find(v);
-          std::string name = rel ? rel->name : std::string(v);
-          if (std::find(via->begin(), via->end(), name) == via->end()) via->push_back(name);
-        }
+        std::string name = normalize_via(std::string_view(groups[r.via_group].data(), groups[r.via_group].size()), r);
+        if (!name.empty() && std::find(via->begin(), via->end(), name) == via->end()) via->push_back(name);
         size_t next = groups[0].data() - piece.data() + std::max<size_t>(groups[0].size(), 1);
         if (next <= pos) break;
         pos = next;
@@ -214,19 +221,41 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
       c.rule = &r;
       if (r.cue_group) c.cue = std::string(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size())));
       if (r.via_group && g[r.via_group].data()) {
-        std::string_view v = TrimSpaces(std::string_view(g[r.via_group].data(), g[r.via_group].size()));
-        if (!v.empty()) {
-          const Relay* rel = gazetteer_->Find(v);
-          c.via.push_back(rel ? rel->name : std::string(v));
-        }
+        std::string v = normalize_via(std::string_view(g[r.via_group].data(), g[r.via_group].size()), r);
+        if (!v.empty()) c.via.push_back(v);
       }
       if (r.speaker_group && g[r.speaker_group].data()) {
         std::string_view sp(g[r.speaker_group].data(), g[r.speaker_group].size());
         c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
-        if (const Relay* rel = resolver.RelayOf(c.mention)) {
+        std::string surface;
+        const Relay* rel = resolver.RelayOf(c.mention);
+        if (!rel && c.mention.type == Mention::kDescription) rel = gazetteer_->FindIn(c.mention.text, &surface);
+        if (rel) {
           // "selon l'AFP, « ... »": the agency is the channel, not the speaker
-          if (std::find(c.via.begin(), c.via.end(), rel->name) == c.via.end()) c.via.push_back(rel->name);
-          if (rel->type != "outlet" || r.scope == RuleScope::kBefore) c.mention = Mention();
+          if (surface.empty()) surface = c.mention.text;
+          if (std::find(c.via.begin(), c.via.end(), surface) == c.via.end()) c.via.push_back(surface);
+          if (rel->type == "agency" || r.scope == RuleScope::kBefore) c.mention = Mention();
+        } else if (c.mention.type == Mention::kDescription) {
+          // "selon le communiqué du ministère": a document is the channel, its author the speaker
+          auto dt = Tokenize(c.mention.text);
+          size_t i = 0;
+          while (i < dt.size() && ps.HasWord("DETERMINER", Fold(dt[i].text))) ++i;
+          if (i < dt.size() && ps.HasWord("DOC_WORD", Fold(dt[i].text))) {
+            c.via.push_back(c.mention.text);
+            size_t j = i + 1;
+            while (j < dt.size() && (ps.HasWord("PREPOSITION", Fold(dt[j].text)) || ps.HasWord("DETERMINER", Fold(dt[j].text)))) ++j;
+            if (j < dt.size() && j > i + 1) {
+              Mention author;
+              author.type = Mention::kDescription;
+              author.text = c.mention.text.substr(dt[j].begin);
+              author.pos = c.mention.pos + dt[j].begin;
+              // a name there resolves as a name
+              Mention named = resolver.PickMention(author.text, author.pos);
+              c.mention = named.type == Mention::kName ? named : author;
+            } else {
+              c.mention = Mention();
+            }
+          }
         }
         c.speaker = resolver.Resolve(c.mention);
       }
@@ -249,7 +278,10 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
       if (d >= work.size()) continue;
       Work& o = work[d];
       if (!o.attributed || o.best.speaker.name.empty() || o.sent_b != w.sent_b) continue;
-      // only when nothing but punctuation or the other's attribution separates them
+      // only when little more than the other's attribution separates them
+      size_t gb = d < qi ? o.span.after : w.span.after;
+      size_t ge = d < qi ? w.span.open : o.span.open;
+      if (ge < gb || Tokenize(text.substr(gb, ge - gb)).size() > 8) continue;
       Candidate c = o.best;
       c.score *= 0.9;
       static const Rule kIncise{"incise", "", 0, RuleScope::kBefore, 0.8, nullptr, 0, 0, 0};
@@ -343,7 +375,11 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
     x.speaker_mention = w.best.mention.text;
     x.cue = w.best.cue;
     x.via = w.best.via;
-    find_via(text.substr(w.sent_b, w.sent_e - w.sent_b), &x.via);
+    {
+      auto [vb, ve] = sentence_of(q.open);
+      ve = std::max(ve, q.after);
+      find_via(text.substr(vb, ve - vb), &x.via);
+    }
     // the speaker is not its own channel
     x.via.erase(std::remove(x.via.begin(), x.via.end(), x.speaker), x.via.end());
     x.pattern = w.attributed && w.best.rule ? w.best.rule->id : "";

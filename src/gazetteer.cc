@@ -57,6 +57,24 @@ const Relay* Gazetteer::Find(std::string_view alias) const {
   return it == by_alias_.end() ? nullptr : &relays_[it->second];
 }
 
+const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) const {
+  auto toks = Tokenize(text);
+  const Relay* best = nullptr;
+  size_t best_len = 0;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
+      std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
+      auto it = by_alias_.find(Fold(span));
+      if (it != by_alias_.end() && span.size() > best_len) {
+        best = &relays_[it->second];
+        best_len = span.size();
+        if (surface) *surface = std::string(span);
+      }
+    }
+  }
+  return best;
+}
+
 std::vector<std::string> Gazetteer::AllAliases() const {
   std::vector<std::string> out;
   for (const auto& r : relays_) {

@@ -32,6 +32,9 @@ class Gazetteer {
   const std::vector<Relay>& relays() const { return relays_; }
   // The relay with this alias or name (folded comparison), or nullptr.
   const Relay* Find(std::string_view alias) const;
+  // The relay whose alias or name occurs in `text` as whole words (the longest
+  // when several), with the alias as written there in *surface; or nullptr.
+  const Relay* FindIn(std::string_view text, std::string* surface) const;
   // Every alias and name, for the {RELAY} macro of the rules.
   std::vector<std::string> AllAliases() const;
 

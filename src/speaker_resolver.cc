@@ -120,10 +120,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (gap == "’" || gap == "'") return true;  // d’Estaing
     return false;
   };
+  auto is_pronoun = [&](const std::string& f) {
+    return words_.HasWord("PRON_MASC", f) || words_.HasWord("PRON_FEM", f) ||
+           words_.HasWord("PRON_PLUR", f) || words_.HasWord("PRON_NEUT", f);
+  };
   auto is_upper_tok = [&](size_t k) {
     if (!toks[k].upper) return false;
     std::string f = Fold(toks[k].text);
-    if (words_.HasWord("COMMON_CAP", f)) return false;
+    if (words_.HasWord("COMMON_CAP", f) || is_pronoun(f)) return false;
     if (sentence_initial(k)) {
       if (words_.HasWord("DETERMINER", f) || words_.HasWord("PREPOSITION", f) ||
           words_.HasWord("STOPWORD", f) || words_.HasWord("PRON_MASC", f) ||
@@ -143,7 +147,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (inside_quote(toks[k].begin) || !is_upper_tok(k)) { ++k; continue; }
     size_t start = k, end = k + 1;
     while (end < toks.size() && !inside_quote(toks[end].begin)) {
-      if (is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
+      bool relay_break = AllCaps(toks[end - 1].text) && relays_.Find(toks[end - 1].text) &&
+                         !AllCaps(toks[end].text);
+      if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
       // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
       std::string f = Fold(toks[end].text);
       bool connector = words_.HasWord("NAME_CONNECTOR", f) ||
@@ -163,19 +169,37 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       bool poss = false;
       std::string stripped = StripPossessive(toks[i].text, &poss);
       run.push_back(toks[i].text.substr(0, stripped.size()));
-      if (poss) { possessive = true; end = i + 1; break; }
+      if (poss) {
+        bool continues = i + 1 < end;  // "Sheriff's Office", "People's Vote"
+        if (continues) { run.back() = toks[i].text; continue; }
+        possessive = true;
+        end = i + 1;
+        break;
+      }
     }
     // Titles and suffixes: "Deputy Minister Alexander Chupriyan QC" -> "Alexander Chupriyan".
+    auto is_title = [&](std::string_view t) {
+      std::string f = Fold(t);
+      if (words_.HasWord("TITLE", f)) return true;
+      size_t dash = f.find('-');
+      return dash != std::string::npos && words_.HasWord("TITLE", f.substr(0, dash));
+    };
     size_t name_from = 0;
     for (size_t i = 0; i + 1 < run.size(); ++i) {
       std::string f = Fold(run[i]);
-      if (words_.HasWord("TITLE", f) || (f == "of" && i > 0) ) name_from = i + 1;
+      if (is_title(run[i])) name_from = i + 1;
+      if (f == "of" && i > 0) {
+        // "First Minister of Scotland Nicola Sturgeon": skip the place too
+        name_from = run.size() - (i + 2) >= 2 ? i + 2 : i + 1;
+      }
     }
+    // A run that ends with a title is a description ("The Senate Minority Leader").
+    if (is_title(run.back()) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
     size_t name_to = run.size();
     while (name_to > name_from + 1 && words_.HasWord("NAME_SUFFIX", Fold(run[name_to - 1]))) --name_to;
     // A run made only of title words ("President") is not a name.
     bool only_titles = name_from >= run.size() ||
-        (run.size() - name_from == 1 && words_.HasWord("TITLE", Fold(run[name_from])));
+        (run.size() - name_from == 1 && is_title(run[name_from]));
     if (only_titles) { k = end; continue; }
     // Leading connectors after a stripped title ("of State Mike") are dropped too.
     while (name_from < name_to && (words_.HasWord("NAME_CONNECTOR", Fold(run[name_from])) ||
@@ -241,6 +265,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         std::string_view gap = text_.substr(toks[p - 1].end, toks[p].begin - toks[p - 1].end);
         if (TrimSpaces(gap).empty() && words_.HasWord("PREPOSITION", Fold(toks[p - 1].text)))
           after_prep = true;
+        // "les analystes du groupe Crédit Mutuel": an organisation noun inside a complement
+        if (!after_prep && p > 1 && !toks[p - 1].upper && words_.HasWord("ORG_WORD", Fold(toks[p - 1].text)) &&
+            words_.HasWord("PREPOSITION", Fold(toks[p - 2].text)))
+          after_prep = true;
       }
     }
     names_.push_back({toks[start].begin, toks[end - 1].end, name_begin, ent, after_prep, possessive});
@@ -276,7 +304,7 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
     const Entity& e = entities_[i];
     if (static_cast<int>(i) == entity) continue;
     bool match = false;
-    if (e.tokens.size() > m.tokens.size()) {
+    if (e.tokens.size() > m.tokens.size() && e.tokens.size() <= 4) {
       for (size_t s = 0; s + m.tokens.size() <= e.tokens.size() && !match; ++s) {
         bool ok = true;
         for (size_t j = 0; j < m.tokens.size() && ok; ++j) {
@@ -323,7 +351,9 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first));
     if (toks.empty()) { ++first; continue; }
     std::string f0 = Fold(toks[0].text);
-    if (words_.HasWord("PREPOSITION", f0) || words_.HasWord("SEGMENT_SKIP", f0)) { ++first; continue; }
+    std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
+    if (!words_.HasWord("DETERMINER", f01) &&
+        (words_.HasWord("PREPOSITION", f0) || words_.HasWord("SEGMENT_SKIP", f0))) { ++first; continue; }
     break;
   }
   auto names_in = [&](size_t sb, size_t se, bool governed_ok) {
@@ -344,8 +374,32 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   };
   // The last free name of the subject segment ("SpaceX founder Elon Musk"),
   // else the first of an appositive ("Le président de PSA, Philippe Varin").
+  // The first free name of the subject segment, moved on to a later one when
+  // only modifier words separate them ("SpaceX founder Elon Musk") but not over
+  // a verb ("Trump congratulated Pelosi").
   auto head = names_in(segs[first].first, segs[first].second, false);
-  if (!head.empty()) return as_name(head.back());
+  if (!head.empty()) {
+    const NameSpan* cur = head.front();
+    for (size_t i = 1; i < head.size(); ++i) {
+      auto between = Tokenize(text_.substr(cur->end, head[i]->begin - cur->end));
+      bool modifiers = between.size() <= 5;
+      for (const auto& t : between) {
+        std::string f = Fold(t.text);
+        bool inside_name = false;
+        for (const auto& n : names_) if (t.begin >= n.begin && t.end <= n.end) inside_name = true;
+        if (inside_name || words_.HasWord("PREPOSITION", f) || words_.HasWord("DETERMINER", f)) continue;
+        if (t.upper || words_.HasWord("STOPWORD", f) || words_.HasWord("AUX", f) ||
+            words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PP", f) || words_.HasWord("CUE_FIN", f) ||
+            (f.size() > 4 && f.ends_with("ed")))
+          modifiers = false;
+      }
+      std::string_view gap = text_.substr(cur->end, head[i]->begin - cur->end);
+      if (gap.find(',') != std::string_view::npos) modifiers = false;
+      if (modifiers) cur = head[i];
+      else break;
+    }
+    return as_name(cur);
+  }
   auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first),
                        segs[first].first);
   // Pronoun subject: the last pronoun of the segment.
@@ -368,11 +422,20 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   }
   // Description: the subject segment itself, when it is a short noun phrase.
   std::string_view seg = TrimSpaces(text_.substr(segs[first].first, segs[first].second - segs[first].first));
-  if (!toks.empty() && toks.size() <= 10) {
+  size_t content = 0;
+  for (const auto& t : toks) {
+    std::string f = Fold(t.text);
+    if (f.size() >= 3 && !words_.HasWord("DETERMINER", f) && !words_.HasWord("PREPOSITION", f) &&
+        !words_.HasWord("STOPWORD", f) && !words_.HasWord("ADVERB", f))
+      ++content;
+  }
+  if (!toks.empty() && toks.size() <= 10 && content > 0) {
     std::string f0 = Fold(toks[0].text);
-    bool det = words_.HasWord("DETERMINER", f0);
-    bool bare_noun = !det && !words_.HasWord("PREPOSITION", f0) && toks.size() <= 4 &&
-                     !words_.HasWord("STOPWORD", f0) && !words_.HasWord("SEGMENT_SKIP", f0);
+    std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
+    bool det = words_.HasWord("DETERMINER", f0) || words_.HasWord("DETERMINER", f01);
+    bool bare_noun = !det && !words_.HasWord("PREPOSITION", f0) && toks.size() <= 3 &&
+                     !words_.HasWord("STOPWORD", f0) && !words_.HasWord("SEGMENT_SKIP", f0) &&
+                     !words_.HasWord("ADVERB", f0);
     if (det || bare_noun) {
       m.type = Mention::kDescription;
       m.text = std::string(seg);
@@ -416,7 +479,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (m.plural && c.kind == "person") continue;
           if (!m.plural && c.kind == "group") continue;
         }
-        if (!m.plural && m.gender != Gender::kUnknown && c.kind == "place") continue;
+        if (!m.plural && m.gender != Gender::kUnknown) {
+          if (c.kind != "person" || c.entity < 0) continue;
+          const Entity& e = entities_[c.entity];
+          if (e.tokens.size() < 2 && e.desc.empty() && e.gender == Gender::kUnknown) continue;
+        }
+        if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person") continue;  // "it"
         s.name = c.name;
         s.kind = c.kind;
         s.entity = c.entity;
@@ -426,7 +494,16 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       return s;  // unresolved: no guess
     }
     case Mention::kDescription: {
-      auto words = ContentWords(m.text);
+      std::vector<std::string> words;
+      auto dt = Tokenize(m.text);
+      bool head_upper = false;
+      for (size_t i = 0; i < dt.size(); ++i) {
+        std::string f = Fold(dt[i].text);
+        if (words_.HasWord("DETERMINER", f)) continue;
+        if (words_.HasWord("PREPOSITION", f) || words_.HasWord("STOPWORD", f)) break;
+        if (words.empty()) head_upper = dt[i].upper && i > 0;
+        if (f.size() >= 3) words.push_back(f);
+      }
       int best = -1;
       size_t best_pos = 0;
       for (const auto& n : names_) {
@@ -448,7 +525,14 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         s.confidence = 0.75;
         return s;
       }
+      // Unresolved: the description itself; a capitalised head is a proper
+      // name written with its article ("L'Association des leaders ...").
       s.name = m.text;
+      if (head_upper && !dt.empty()) {
+        size_t i = 0;
+        while (i < dt.size() && words_.HasWord("DETERMINER", Fold(dt[i].text))) ++i;
+        if (i < dt.size()) s.name = m.text.substr(dt[i].begin);
+      }
       s.kind = "group";
       s.confidence = 0.5;
       return s;
