@@ -61,12 +61,6 @@ std::string Extractor::DetectLanguage(const Article& a) const {
 
 namespace {
 
-bool InsideQuote(const std::vector<QuoteSpan>& qs, size_t pos) {
-  for (const auto& q : qs)
-    if (pos > q.open && pos < q.after) return true;
-  return false;
-}
-
 // Sentence starts: paragraph starts, and after . ! ? followed by spaces and an
 // upper-case letter, digit or opening mark, outside quotes and abbreviations.
 std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<QuoteSpan>& qs,
@@ -142,9 +136,34 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
   auto pit = patterns_.find(out.lang);
   if (pit == patterns_.end()) pit = patterns_.begin();
   const PatternSet& ps = *pit->second;
-  std::string_view text = article.text;
+  // Very long texts (a 50 MB dump is not an article) are cut at paragraph
+  // breaks into pieces of at most kChunk bytes, each read on its own, so the
+  // work stays linear; speakers are then resolved within a piece only.
+  constexpr size_t kChunk = 1 << 20;
+  std::string_view all = article.text;
+  size_t base = 0, base_cp = 0;
+  while (base < all.size()) {
+    size_t len = all.size() - base;
+    if (len > kChunk) {
+      size_t cut = all.rfind('\n', base + kChunk);
+      if (cut == std::string_view::npos || cut <= base) {
+        cut = base + kChunk;
+        while (cut > base && (static_cast<unsigned char>(all[cut]) & 0xC0) == 0x80) --cut;
+      }
+      len = std::max<size_t>(cut - base, 1);
+    }
+    ExtractRange(all.substr(base, len), base, base_cp, ps, opts, &out.quotes);
+    for (size_t i = base; i < base + len;) { NextCodePoint(all, i); ++base_cp; }
+    base += len;
+  }
+  return out;
+}
 
-  std::vector<QuoteSpan> spans = FindQuoteSpans(text, out.lang == "en");
+void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
+                             const ExtractOptions& opts, std::vector<ExtractedQuote>* quotes) const {
+  (void)opts;
+
+  std::vector<QuoteSpan> spans = FindQuoteSpans(text, ps.lang() == "en");
   std::vector<size_t> starts = SentenceStarts(text, spans, ps);
   SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts);
 
@@ -351,7 +370,7 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
   }
 
   // Output, with code-point offsets.
-  size_t cp = 0, cp_pos = 0;
+  size_t cp = base_cp, cp_pos = 0;
   auto to_cp = [&](size_t byte) {
     while (cp_pos < byte) { NextCodePoint(text, cp_pos); ++cp; }
     return cp;
@@ -361,8 +380,8 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
     const QuoteSpan& q = w.span;
     ExtractedQuote x;
     x.text = std::string(text.substr(q.begin, q.end - q.begin));
-    x.begin = q.begin;
-    x.end = q.end;
+    x.begin = base + q.begin;
+    x.end = base + q.end;
     x.start_cp = to_cp(q.begin);
     x.end_cp = to_cp(q.end);
     std::string_view left = TrimSpaces(text.substr(w.sent_b, q.open - w.sent_b));
@@ -386,9 +405,8 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
     double conf = w.attributed ? w.best.score : 0.3;
     if (!q.closed && !q.continued) conf *= 0.7;
     x.confidence = std::round(std::clamp(conf, 0.0, 1.0) * 100) / 100;
-    out.quotes.push_back(std::move(x));
+    quotes->push_back(std::move(x));
   }
-  return out;
 }
 
 }  // namespace quotetrail

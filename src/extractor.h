@@ -64,6 +64,10 @@ class Extractor {
 
  private:
   Extractor() = default;
+  // Extracts the quotes of `text`, which starts at byte `base` (code point
+  // `base_cp`) of the article, appending them to *quotes.
+  void ExtractRange(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
+                    const ExtractOptions& opts, std::vector<ExtractedQuote>* quotes) const;
   std::unique_ptr<Gazetteer> gazetteer_;
   std::map<std::string, std::unique_ptr<PatternSet>> patterns_;
 };

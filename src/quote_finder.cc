@@ -1,5 +1,7 @@
 #include "quote_finder.h"
 
+#include <algorithm>
+
 #include "text.h"
 
 namespace quotetrail {
@@ -118,6 +120,14 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
     para_begin = para_end + 1;
   }
   return out;
+}
+
+bool InsideQuote(const std::vector<QuoteSpan>& spans, size_t pos) {
+  auto it = std::upper_bound(spans.begin(), spans.end(), pos,
+                             [](size_t p, const QuoteSpan& q) { return p < q.open; });
+  if (it == spans.begin()) return false;
+  --it;
+  return pos > it->open && pos < it->after;
 }
 
 }  // namespace quotetrail

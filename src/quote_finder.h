@@ -25,7 +25,12 @@ struct QuoteSpan {
   bool continued = false;  // runs on into the next paragraph
 };
 
-// english: whether ‘ ’ may delimit outer quotes.
+// english: whether ‘ ’ may delimit outer quotes. Spans come sorted by `open`
+// and do not overlap.
 std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english);
+
+// Whether byte `pos` lies strictly inside one of `spans` (after its opening
+// mark, before the end of its closing mark). O(log n).
+bool InsideQuote(const std::vector<QuoteSpan>& spans, size_t pos);
 
 }  // namespace quotetrail

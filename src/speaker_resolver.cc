@@ -93,11 +93,7 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
 void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
                                 const std::vector<size_t>& sentence_starts) {
   std::vector<Token> toks = Tokenize(text_);
-  auto inside_quote = [&](size_t pos) {
-    for (const auto& q : quotes)
-      if (pos >= q.open && pos < q.after) return true;
-    return false;
-  };
+  auto inside_quote = [&](size_t pos) { return InsideQuote(quotes, pos + 1) || InsideQuote(quotes, pos); };
   auto sentence_initial = [&](size_t k) {
     if (k == 0) return true;
     size_t b = toks[k].begin;
@@ -358,8 +354,11 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   }
   auto names_in = [&](size_t sb, size_t se, bool governed_ok) {
     std::vector<const NameSpan*> out;
-    for (const auto& n : names_) {
-      if (n.begin < sb || n.end > se) continue;
+    auto from = std::lower_bound(names_.begin(), names_.end(), sb,
+                                 [](const NameSpan& n, size_t p) { return n.begin < p; });
+    for (auto it = from; it != names_.end() && it->begin < se; ++it) {
+      const NameSpan& n = *it;
+      if (n.end > se) continue;
       if (!governed_ok && (n.after_preposition || n.possessive)) continue;
       out.push_back(&n);
     }
@@ -386,7 +385,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       for (const auto& t : between) {
         std::string f = Fold(t.text);
         bool inside_name = false;
-        for (const auto& n : names_) if (t.begin >= n.begin && t.end <= n.end) inside_name = true;
+        for (const NameSpan* n : names_in(cur->end, head[i]->begin, true))
+          if (t.begin >= n->begin && t.end <= n->end) inside_name = true;
         if (inside_name || words_.HasWord("PREPOSITION", f) || words_.HasWord("DETERMINER", f)) continue;
         if (t.upper || words_.HasWord("STOPWORD", f) || words_.HasWord("AUX", f) ||
             words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PP", f) || words_.HasWord("CUE_FIN", f) ||
@@ -506,7 +506,10 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       }
       int best = -1;
       size_t best_pos = 0;
-      for (const auto& n : names_) {
+      auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 20000 ? m.pos - 20000 : 0,
+                                 [](const NameSpan& n, size_t p) { return n.begin < p; });
+      for (auto it = lo; it != names_.end(); ++it) {
+        const NameSpan& n = *it;
         if (n.begin >= m.pos) break;
         const Entity& e = entities_[n.entity];
         bool hit = false;
