@@ -173,6 +173,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         break;
       }
     }
+    // "du Kremlin Dmitri Peskov": a seat of power before a name is a complement of its own.
+    if (run.size() >= 3 && words_.HasWord("PLACE", Fold(run[0]))) {
+      end = start + 1;
+      run.resize(1);
+    }
     // Titles and suffixes: "Deputy Minister Alexander Chupriyan QC" -> "Alexander Chupriyan".
     auto is_title = [&](std::string_view t) {
       std::string f = Fold(t);

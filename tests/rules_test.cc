@@ -1,0 +1,151 @@
+// rules_test.cc: every rule family in extractors/<lang>/ with the cases beside it.
+//
+// A *.cases file holds cases separated by blank lines: '>' lines are the
+// article (one paragraph each), then expectations: `quote TEXT` (the quote
+// checked; default the first found), `speaker NAME` ("-" for none), `via NAME`
+// (one of the quote's vias), `rule ID` (the rule that attributed it), or
+// `none` (no quote at all). Every .rules file must have a .cases file, and
+// every rule id must be exercised by at least one case.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include "extractor.h"
+#include "pattern_set.h"
+
+namespace fs = std::filesystem;
+using namespace quotetrail;
+
+namespace {
+
+struct Case {
+  std::string file;
+  int line = 0;
+  std::string text;
+  std::map<std::string, std::string> expect;
+};
+
+std::vector<Case> LoadCases(const fs::path& path) {
+  std::vector<Case> out;
+  std::ifstream in(path);
+  std::string line;
+  int n = 0;
+  Case cur;
+  auto flush = [&] {
+    if (!cur.text.empty()) out.push_back(cur);
+    cur = Case();
+  };
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) { flush(); continue; }
+    if (line[0] == '#') continue;
+    if (line[0] == '>') {
+      if (!cur.expect.empty()) flush();
+      if (cur.text.empty()) { cur.file = path.string(); cur.line = n; }
+      else cur.text += "\n\n";
+      cur.text += line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1);
+      continue;
+    }
+    auto sp = line.find(' ');
+    cur.expect[line.substr(0, sp)] = sp == std::string::npos ? "" : line.substr(sp + 1);
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every rule file has its cases and every case holds", "[rules]") {
+  auto extractor = Extractor::Load(QUOTETRAIL_EXTRACTORS_DIR);
+  REQUIRE(extractor.ok());
+  size_t checked = 0;
+  for (const std::string& lang : (*extractor)->languages()) {
+    fs::path dir = fs::path(QUOTETRAIL_EXTRACTORS_DIR) / lang;
+    auto ps = PatternSet::Load(QUOTETRAIL_EXTRACTORS_DIR, lang, {{"RELAY", (*extractor)->gazetteer().AllAliases()}});
+    REQUIRE(ps.ok());
+    std::set<std::string> exercised;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() != ".rules") continue;
+      fs::path cases_path = entry.path();
+      cases_path.replace_extension(".cases");
+      INFO("rule file " << entry.path());
+      REQUIRE(fs::exists(cases_path));
+      auto cases = LoadCases(cases_path);
+      REQUIRE(!cases.empty());
+      for (const Case& c : cases) {
+        INFO(c.file << ":" << c.line << ": " << c.text);
+        Article a;
+        a.id = "case";
+        a.language = lang;
+        a.text = c.text;
+        ExtractOptions opts;
+        opts.lang = lang;
+        Extraction x = (*extractor)->Extract(a, opts);
+        ++checked;
+        // sentence rules (vias) are exercised by the cases they match
+        for (const Rule& r : (*ps)->rules())
+          if (r.scope == RuleScope::kSentence && RE2::PartialMatch(c.text, *r.re)) exercised.insert(r.id);
+        if (c.expect.count("none")) {
+          CHECK(x.quotes.empty());
+          continue;
+        }
+        REQUIRE(!x.quotes.empty());
+        const ExtractedQuote* q = &x.quotes.front();
+        if (auto it = c.expect.find("quote"); it != c.expect.end()) {
+          q = nullptr;
+          for (const auto& cand : x.quotes) if (cand.text == it->second) q = &cand;
+          REQUIRE(q != nullptr);
+        }
+        if (auto it = c.expect.find("speaker"); it != c.expect.end())
+          CHECK(q->speaker == (it->second == "-" ? "" : it->second));
+        if (auto it = c.expect.find("via"); it != c.expect.end())
+          CHECK(std::find(q->via.begin(), q->via.end(), it->second) != q->via.end());
+        if (auto it = c.expect.find("rule"); it != c.expect.end()) {
+          CHECK(q->pattern == it->second);
+          exercised.insert(it->second);
+        }
+      }
+    }
+    for (const Rule& r : (*ps)->rules()) {
+      INFO("rule " << r.id << " (" << r.file << ":" << r.line << ") has no case naming it");
+      CHECK(exercised.count(r.id) == 1);
+    }
+  }
+  CHECK(checked > 20);
+}
+
+TEST_CASE("a broken rule file is an error naming the file and line", "[rules]") {
+  fs::path tmp = fs::temp_directory_path() / ("qt_rules_" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp / "xx");
+  fs::create_directories(tmp / "common");
+  {
+    std::ofstream(tmp / "xx" / "bad.rules") << "# a family\nrule xx.one\nscope before\nre (?P<speaker>[a-z+\n";
+  }
+  auto ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:4"));
+  CHECK_THAT(ps.status().message(), Catch::Contains("xx.one"));
+
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nscope before\nre (?P<who>a)\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("unknown group 'who'"));
+
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nscope sideways\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:2"));
+
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nre {NO_SUCH_MACRO}(?P<cue>x)\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("unknown macro {NO_SUCH_MACRO}"));
+  fs::remove_all(tmp);
+}
