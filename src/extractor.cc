@@ -268,9 +268,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
               author.type = Mention::kDescription;
               author.text = c.mention.text.substr(dt[j].begin);
               author.pos = c.mention.pos + dt[j].begin;
-              // a name there resolves as a name
-              Mention named = resolver.PickMention(author.text, author.pos);
-              c.mention = named.type == Mention::kName ? named : author;
+              c.mention = author;
             } else {
               c.mention = Mention();
             }

@@ -151,7 +151,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       bool connector = words_.HasWord("NAME_CONNECTOR", f) ||
                        (f == "of" && (words_.HasWord("ORG_WORD", Fold(toks[end - 1].text)) ||
                                       words_.HasWord("TITLE", Fold(toks[end - 1].text))));
-      if (connector && gap_ok(end) && end + 1 < toks.size() && toks[end + 1].upper &&
+      // "Assassinat de Antoine Sollacaro": a connector followed by a full name ends the run
+      bool full_name_follows = end + 2 < toks.size() && toks[end + 2].upper && gap_ok(end + 2) &&
+                               toks[end + 1].upper && end - start == 1 && f != "of";
+      if (connector && !full_name_follows && gap_ok(end) && end + 1 < toks.size() && toks[end + 1].upper &&
           gap_ok(end + 1) && !inside_quote(toks[end + 1].begin)) {
         end += 2;
         continue;
@@ -425,6 +428,9 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     auto app = names_in(segs[s].first, segs[s].second, false);
     if (!app.empty()) return as_name(app.front());
   }
+  // A segment that starts with a name, even a governed one ("pour Montebourg").
+  auto lead = names_in(segs[first].first, segs[first].second, true);
+  if (!lead.empty() && !toks.empty() && lead.front()->begin == toks.front().begin) return as_name(lead.front());
   // Description: the subject segment itself, when it is a short noun phrase.
   std::string_view seg = TrimSpaces(text_.substr(segs[first].first, segs[first].second - segs[first].first));
   size_t content = 0;
