@@ -1,12 +1,11 @@
-// extractor.h: quotes, claims, speakers and relays of one article.
+// extractor.h: quotes, speakers and relays of one article.
 //
 // An Extractor holds the compiled rules of every language found under the
 // extractors directory and the relay gazetteer. Extract() finds the quotation
 // spans of an article, drops titles, names and terms quoted as terms, attributes
 // each quote with the rules (nearest first), resolves the speaker inside the
-// article and links the agency/outlet/document it came through. With
-// `claims`, reported speech without marks ("X a déclaré que ...") is added as
-// kind "indirect". An Extractor is immutable after Load and Extract is
+// article and links the agency/outlet/document it came through. (Reported
+// speech without quotation marks, kind "indirect", is not extracted yet.) An Extractor is immutable after Load and Extract is
 // thread-safe: share one across worker threads.
 #pragma once
 
@@ -45,7 +44,6 @@ struct Extraction {
 
 struct ExtractOptions {
   std::string lang = "auto";  // auto | fr | en
-  bool claims = false;        // add reported speech without quotation marks
 };
 
 class Extractor {

@@ -77,7 +77,7 @@ void PrintOptions(std::ostream& os, const std::vector<OptionSpec>& opts) {
 void PrintTopHelp(std::ostream& os, const std::vector<CommandSpec>& commands,
                   const std::vector<OptionSpec>& globals) {
   os << "quotetrail " << QUOTETRAIL_VERSION
-     << ": finds quotes and claims in news articles, attributes them to speakers\n"
+     << ": finds quotes in news articles, attributes them to speakers\n"
         "and agencies, and tracks their provenance in PostgreSQL.\n\n"
         "Usage: quotetrail [OPTIONS] COMMAND [ARGS...]\n\nCommands:\n";
   for (const auto& c : commands) {
