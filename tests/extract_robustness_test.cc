@@ -91,7 +91,7 @@ const char kParagraph[] =
 
 }  // namespace
 
-TEST_CASE("an invalid UTF-8 text file gives a warning naming the byte and still a result",
+TEST_CASE("extract robustness: an invalid UTF-8 text file gives a warning naming the byte and still a result",
           "[robustness]") {
   TempDir tmp("qt-robust");
   // "prêts" and "été" in Latin-1: 0xEA and 0xE9 are not valid UTF-8 here.
@@ -117,7 +117,7 @@ TEST_CASE("an invalid UTF-8 text file gives a warning naming the byte and still 
   CHECK(found);
 }
 
-TEST_CASE("binary junk is refused with an error naming the file while other files go on",
+TEST_CASE("extract robustness: binary junk is refused with an error naming the file while other files go on",
           "[robustness]") {
   TempDir tmp("qt-robust");
   std::string junk;
@@ -137,7 +137,7 @@ TEST_CASE("binary junk is refused with an error naming the file while other file
   CHECK_FALSE(docs[0]["quotes"].empty());
 }
 
-TEST_CASE("a 50 MB file of unbalanced quotation marks completes and produces output",
+TEST_CASE("extract robustness: a 50 MB file of unbalanced quotation marks completes and produces output",
           "[robustness][slow]") {
   TempDir tmp("qt-robust");
   // Paragraphs where marks never pair up: lone «, lone ", stray » and “.
@@ -180,7 +180,7 @@ TEST_CASE("a 50 MB file of unbalanced quotation marks completes and produces out
   CHECK(longest < 1000);
 }
 
-TEST_CASE("a file of opening marks only yields no empty or mark-only quotes", "[robustness]") {
+TEST_CASE("extract robustness: a file of opening marks only yields no empty or mark-only quotes", "[robustness]") {
   TempDir tmp("qt-robust");
   std::string text;
   for (int i = 0; i < 2000; ++i) text += i % 3 == 0 ? "« " : i % 3 == 1 ? "\" " : "“ ";
@@ -200,7 +200,7 @@ TEST_CASE("a file of opening marks only yields no empty or mark-only quotes", "[
   }
 }
 
-TEST_CASE("an empty file gives an empty result and a warning, exit 0", "[robustness]") {
+TEST_CASE("extract robustness: an empty file gives an empty result and a warning, exit 0", "[robustness]") {
   TempDir tmp("qt-robust");
   WriteBytes(tmp.path() + "/empty.txt", "");
   Run r = Quotetrail(tmp.path(), "extract '" + tmp.path() + "/empty.txt'");
@@ -213,7 +213,7 @@ TEST_CASE("an empty file gives an empty result and a warning, exit 0", "[robustn
   CHECK(docs[0]["quotes"].empty());
 }
 
-TEST_CASE("a malformed JSONL line is reported as file:line and the good lines still come out",
+TEST_CASE("extract robustness: a malformed JSONL line is reported as file:line and the good lines still come out",
           "[robustness]") {
   TempDir tmp("qt-robust");
   WriteBytes(tmp.path() + "/mixed.jsonl",
@@ -238,7 +238,7 @@ TEST_CASE("a malformed JSONL line is reported as file:line and the good lines st
   CHECK(docs[1]["quotes"].size() == 1);
 }
 
-TEST_CASE("an unknown option exits 2 with a usage message and no output", "[robustness]") {
+TEST_CASE("extract robustness: an unknown option exits 2 with a usage message and no output", "[robustness]") {
   TempDir tmp("qt-robust");
   WriteBytes(tmp.path() + "/a.txt", kParagraph);
   Run r = Quotetrail(tmp.path(), "extract --no-such-option '" + tmp.path() + "/a.txt'");
@@ -247,7 +247,7 @@ TEST_CASE("an unknown option exits 2 with a usage message and no output", "[robu
   CHECK(r.out.empty());
 }
 
-TEST_CASE("an unclosed « in paragraph 1 does not swallow paragraph 2", "[robustness]") {
+TEST_CASE("extract robustness: an unclosed « in paragraph 1 does not swallow paragraph 2", "[robustness]") {
   auto loaded = quotetrail::Extractor::Load(QUOTETRAIL_EXTRACTORS_DIR);
   REQUIRE(loaded.ok());
   const auto& ex = **loaded;
