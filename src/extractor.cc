@@ -46,7 +46,7 @@ std::string Extractor::DetectLanguage(const Article& a) const {
     if (patterns_.count(l)) return l;
   }
   std::map<std::string, int> score;
-  auto toks = Tokenize(std::string_view(a.text).substr(0, 20000));
+  auto toks = Tokenize(std::string_view(a.text).substr(0, 4000));
   for (const auto& t : toks) {
     std::string f = Fold(t.text);
     for (const auto& [l, ps] : patterns_)
@@ -190,6 +190,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     for (const Rule& r : ps.rules()) {
       if (r.scope != RuleScope::kSentence) continue;
       re2::StringPiece input(piece.data(), piece.size());
+      if (!r.re->Match(input, 0, piece.size(), RE2::UNANCHORED, nullptr, 0)) continue;
       std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);
       size_t pos = 0;
       while (pos <= piece.size() &&
@@ -224,8 +225,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     re_end = std::min(re_end, q.para_end);
     w.sent_b = sb;
     w.sent_e = re_end;
-    std::string_view left = text.substr(sb, q.open - sb);
-    std::string_view right = text.substr(q.after, re_end - q.after);
+    // Rules look at most kWindow bytes either side (cut at a UTF-8 boundary):
+    // an attribution sits near its quote, and the window bounds the work.
+    constexpr size_t kWindow = 400;
+    size_t lb = q.open - sb > kWindow ? q.open - kWindow : sb;
+    while (lb > sb && (static_cast<unsigned char>(text[lb]) & 0xC0) == 0x80) ++lb;
+    size_t rb = re_end - q.after > kWindow ? q.after + kWindow : re_end;
+    while (rb > q.after && rb < text.size() && (static_cast<unsigned char>(text[rb]) & 0xC0) == 0x80) --rb;
+    std::string_view left = text.substr(lb, q.open - lb);
+    std::string_view right = text.substr(q.after, rb - q.after);
 
     std::vector<Candidate> cands;
     for (const Rule& r : ps.rules()) {
@@ -233,9 +241,10 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       std::string_view ctx = r.scope == RuleScope::kAfter ? right : left;
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
       re2::StringPiece input(ctx.data(), ctx.size());
-      if (!r.re->Match(input, 0, ctx.size(), r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED,
-                       g.data(), g.size()))
-        continue;
+      RE2::Anchor anchor = r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED;
+      // A match test without groups runs on RE2's DFA; groups only on a hit.
+      if (!r.re->Match(input, 0, ctx.size(), anchor, nullptr, 0)) continue;
+      if (!r.re->Match(input, 0, ctx.size(), anchor, g.data(), g.size())) continue;
       Candidate c;
       c.rule = &r;
       if (r.cue_group) c.cue = std::string(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size())));
