@@ -293,7 +293,8 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& pa
       const fs::path& p = it->path();
       const std::string file_name = p.filename().string();
       if (!file_name.empty() && file_name[0] == '.') {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
+        std::error_code dir_ec;
+        if (it->is_directory(dir_ec)) it.disable_recursion_pending();
         continue;
       }
       std::error_code type_ec;

@@ -254,15 +254,22 @@ bool IsArticleBody(const GumboElement& e) {
   return HasToken(Attr(e, "itemprop"), "articleBody");
 }
 
-// Whether an id/class value names boilerplate: one of its words (split at
-// non-alphanumerics, lower-cased) starts with a boilerplate stem.
-bool NamesBoilerplate(std::string_view value) {
+// Whether one id or class token names boilerplate: one of its words (split
+// at non-alphanumerics, lower-cased) starts with a boilerplate stem.
+bool TokenNamesBoilerplate(std::string_view token) {
   static constexpr std::array<std::string_view, 13> kStems = {
       "comment", "respond", "share", "sharing", "social", "cookie", "newsletter",
       "subscribe", "related", "breadcrumb", "sidebar", "advert", "disqus"};
   // Words that start like a stem but name content.
   static constexpr std::array<std::string_view, 2> kKeep = {"commentar", "commentat"};
-  const std::string v = Lower(value);
+  // Taxonomy classes (WordPress post_class: "category-social", "tag-partage")
+  // describe the article's subject, not its role on the page.
+  static constexpr std::array<std::string_view, 7> kTaxonomy = {
+      "category-", "tag-", "type-", "format-", "status-", "postid-", "has-"};
+  const std::string v = Lower(token);
+  for (auto prefix : kTaxonomy) {
+    if (std::string_view(v).starts_with(prefix)) return false;
+  }
   size_t i = 0;
   while (i < v.size()) {
     while (i < v.size() && !IsAsciiAlnum(v[i])) ++i;
@@ -278,6 +285,20 @@ bool NamesBoilerplate(std::string_view value) {
         }
       }
     }
+    i = j;
+  }
+  return false;
+}
+
+// Whether an id or class attribute (a whitespace-separated token list) names
+// boilerplate.
+bool NamesBoilerplate(std::string_view value) {
+  size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && IsAsciiSpace(static_cast<unsigned char>(value[i]))) ++i;
+    size_t j = i;
+    while (j < value.size() && !IsAsciiSpace(static_cast<unsigned char>(value[j]))) ++j;
+    if (j > i && TokenNamesBoilerplate(value.substr(i, j - i))) return true;
     i = j;
   }
   return false;

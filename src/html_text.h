@@ -16,8 +16,10 @@
 //     comment, respond, share, sharing, social, cookie, newsletter, subscribe,
 //     related, breadcrumb, sidebar, advert or disqus (words split at any
 //     non-alphanumeric character, so WordPress "#respond", ".comment-respond",
-//     "#comments" and French ".commentaires" go, but "commentary" stays);
-//     never applied to html, body, article, main or the articleBody element;
+//     "#comments" and French ".commentaires" go, but "commentary" stays;
+//     taxonomy classes such as WordPress "category-social" or "tag-share" are
+//     not considered); never applied to html, body, article, main or the
+//     articleBody element;
 //   - hidden elements: a `hidden` attribute, aria-hidden="true", or an inline
 //     style with display:none or visibility:hidden.
 // When no h1 was part of that text, the page's h1 that matches the title (or
