@@ -131,7 +131,7 @@ const std::string kNnbsp = "\xE2\x80\xAF";
 
 // ====================================================================== UTF-8
 
-TEST_CASE("valid ASCII, French, Russian, Korean and 4-byte text is accepted", "[utf8]") {
+TEST_CASE("input: valid ASCII, French, Russian, Korean and 4-byte text is accepted", "[utf8]") {
   CHECK(IsValidUtf8(""));
   CHECK(IsValidUtf8("plain ASCII text, long enough to take the sixteen-byte fast path"));
   CHECK(IsValidUtf8("Le ministre a déclaré : « Nous sommes prêts à négocier » — été, Noël, œuvre."));
@@ -144,7 +144,7 @@ TEST_CASE("valid ASCII, French, Russian, Korean and 4-byte text is accepted", "[
   CHECK(IsValidUtf8("\xED\x9F\xBF \xEE\x80\x80"));  // U+D7FF and U+E000 around the surrogates
 }
 
-TEST_CASE("overlong encodings are rejected at their first byte", "[utf8]") {
+TEST_CASE("input: overlong encodings are rejected at their first byte", "[utf8]") {
   size_t bad = 99;
   CHECK_FALSE(IsValidUtf8("ab\xC0\xAF", &bad));  // '/' in two bytes
   CHECK(bad == 2);
@@ -157,7 +157,7 @@ TEST_CASE("overlong encodings are rejected at their first byte", "[utf8]") {
   CHECK_FALSE(IsValidUtf8("\xF0\x8F\xBF\xBF", &bad));  // U+FFFF in four bytes
 }
 
-TEST_CASE("surrogates and code points above U+10FFFF are rejected", "[utf8]") {
+TEST_CASE("input: surrogates and code points above U+10FFFF are rejected", "[utf8]") {
   size_t bad = 99;
   CHECK_FALSE(IsValidUtf8("abc\xED\xA0\x80", &bad));  // U+D800
   CHECK(bad == 3);
@@ -168,7 +168,7 @@ TEST_CASE("surrogates and code points above U+10FFFF are rejected", "[utf8]") {
   CHECK_FALSE(IsValidUtf8("\xFE", &bad));
 }
 
-TEST_CASE("truncated sequences and stray continuation bytes are rejected", "[utf8]") {
+TEST_CASE("input: truncated sequences and stray continuation bytes are rejected", "[utf8]") {
   size_t bad = 99;
   CHECK_FALSE(IsValidUtf8("caf\xC3", &bad));           // cut at the end
   CHECK(bad == 3);
@@ -183,7 +183,7 @@ TEST_CASE("truncated sequences and stray continuation bytes are rejected", "[utf
   CHECK(bad == 2);
 }
 
-TEST_CASE("the offset of the first invalid byte is exact at every position around the fast path",
+TEST_CASE("input: the offset of the first invalid byte is exact at every position around the fast path",
           "[utf8]") {
   for (size_t prefix = 0; prefix < 70; ++prefix) {
     for (const std::string bad_seq : {"\xFF", "\xC3", "\xE9x", "\xED\xA0\x80"}) {
@@ -199,7 +199,7 @@ TEST_CASE("the offset of the first invalid byte is exact at every position aroun
   }
 }
 
-TEST_CASE("validation agrees with a reference validator on all short sequences", "[utf8]") {
+TEST_CASE("input: validation agrees with a reference validator on all short sequences", "[utf8]") {
   size_t mismatches = 0;
   std::string s(3, '\0');
   for (int a = 0x80; a < 0x100; ++a) {
@@ -229,7 +229,7 @@ TEST_CASE("validation agrees with a reference validator on all short sequences",
   CHECK(mismatches == 0);
 }
 
-TEST_CASE("repair replaces each maximal invalid subpart with one U+FFFD", "[utf8]") {
+TEST_CASE("input: repair replaces each maximal invalid subpart with one U+FFFD", "[utf8]") {
   size_t replaced = 99;
   CHECK(RepairUtf8("a\xFF" "b", &replaced) == "a\xEF\xBF\xBD" "b");
   CHECK(replaced == 1);
@@ -251,7 +251,7 @@ TEST_CASE("repair replaces each maximal invalid subpart with one U+FFFD", "[utf8
   CHECK(IsValidUtf8(fixed));
 }
 
-TEST_CASE("repair leaves valid text unchanged and always returns valid UTF-8", "[utf8]") {
+TEST_CASE("input: repair leaves valid text unchanged and always returns valid UTF-8", "[utf8]") {
   size_t replaced = 99;
   const std::string fr = "« Nous sommes prêts », a déclaré le ministre.";
   CHECK(RepairUtf8(fr, &replaced) == fr);
@@ -264,7 +264,7 @@ TEST_CASE("repair leaves valid text unchanged and always returns valid UTF-8", "
   }
 }
 
-TEST_CASE("code points are counted, not bytes", "[utf8]") {
+TEST_CASE("input: code points are counted, not bytes", "[utf8]") {
   CHECK(CountCodePoints("") == 0);
   CHECK(CountCodePoints("hello") == 5);
   CHECK(CountCodePoints("héllo") == 5);
@@ -275,7 +275,7 @@ TEST_CASE("code points are counted, not bytes", "[utf8]") {
   CHECK(CountCodePoints(long_text) == 100 * 15);
 }
 
-TEST_CASE("decoding and encoding round-trip every length boundary", "[utf8]") {
+TEST_CASE("input: decoding and encoding round-trip every length boundary", "[utf8]") {
   for (char32_t cp : {U'\0', U'A', U'\x7F', U'\x80', U'\xE9', U'\x7FF', U'\x800', U'\xAB',
                       U'\x202F', U'\xD7FF', U'\xE000', U'\xFFFD', U'\xFFFF', U'\x10000',
                       U'\x1F600', U'\x10FFFF'}) {
@@ -292,7 +292,7 @@ TEST_CASE("decoding and encoding round-trip every length boundary", "[utf8]") {
   CHECK(s == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
-TEST_CASE("decoding invalid input yields U+FFFD and always advances", "[utf8]") {
+TEST_CASE("input: decoding invalid input yields U+FFFD and always advances", "[utf8]") {
   const std::string bad = "\xFF\xE2\x82x\xC3";
   size_t pos = 0;
   std::u32string out;
@@ -305,7 +305,7 @@ TEST_CASE("decoding invalid input yields U+FFFD and always advances", "[utf8]") 
   CHECK(decoded == U"Noël");
 }
 
-TEST_CASE("Windows-1252 and Latin-9 bytes are converted to UTF-8", "[utf8]") {
+TEST_CASE("input: Windows-1252 and Latin-9 bytes are converted to UTF-8", "[utf8]") {
   CHECK(Windows1252ToUtf8("\xE9t\xE9 \x80 l\x92\xE9" "cole \xAB oui \xBB \x9C") ==
         "été € l’école « oui » œ");
   CHECK(Latin9ToUtf8("\xA4 \xBD\x75vre \xE9") == "€ œuvre é");
@@ -313,7 +313,7 @@ TEST_CASE("Windows-1252 and Latin-9 bytes are converted to UTF-8", "[utf8]") {
 
 // ====================================================================== HTML
 
-TEST_CASE("script, style, nav, footer, aside and the comment form are left out", "[html]") {
+TEST_CASE("input: script, style, nav, footer, aside and the comment form are left out", "[html]") {
   const HtmlPage page = Parse(R"(<!DOCTYPE html><html><head><title>T</title>
     <style>p { color: red }</style><script>var x = "not text";</script></head><body>
     <nav><a href="/">Accueil</a> <a href="/monde">Monde</a></nav>
@@ -331,7 +331,7 @@ TEST_CASE("script, style, nav, footer, aside and the comment form are left out",
   CHECK(page.text == "Le texte de l'article.\n\nDeuxième paragraphe.");
 }
 
-TEST_CASE("hidden elements are left out", "[html]") {
+TEST_CASE("input: hidden elements are left out", "[html]") {
   const HtmlPage page = Parse(
       "<p>Visible<span hidden> caché</span> texte.</p>"
       "<p aria-hidden=\"true\">Lecteurs d'écran non</p>"
@@ -341,7 +341,7 @@ TEST_CASE("hidden elements are left out", "[html]") {
   CHECK(page.text == "Visible texte.\n\nFin.");
 }
 
-TEST_CASE("words that only look like boilerplate stay", "[html]") {
+TEST_CASE("input: words that only look like boilerplate stay", "[html]") {
   const HtmlPage page = Parse(
       "<article><div class=\"article-commentary\"><p>Une analyse.</p></div>"
       "<div class=\"commentaires\">Avis des lecteurs</div></article>");
@@ -353,14 +353,14 @@ TEST_CASE("words that only look like boilerplate stay", "[html]") {
   CHECK(wp.text == "Titre\n\nLe texte.");
 }
 
-TEST_CASE("entities are decoded and soft hyphens removed", "[html]") {
+TEST_CASE("input: entities are decoded and soft hyphens removed", "[html]") {
   const HtmlPage page = Parse(
       "<p>Caf&eacute; &amp; th&#xE9; &lt;b&gt; &quot;ok&quot; &#8364;5 pre&shy;mier "
       "lan\xC2\xAD" "ceur</p>");
   CHECK(page.text == "Café & thé <b> \"ok\" €5 premier lanceur");
 }
 
-TEST_CASE("block elements give paragraphs separated by one blank line", "[html]") {
+TEST_CASE("input: block elements give paragraphs separated by one blank line", "[html]") {
   const HtmlPage page = Parse(
       "<body>\n  <h1>  Titre\n de l'article </h1>\n"
       "<p>Un   paragraphe\n\t sur deux lignes.</p><p></p><p>   </p>"
@@ -374,7 +374,7 @@ TEST_CASE("block elements give paragraphs separated by one blank line", "[html]"
         "un\n\ndeux\n\nUne citation\n\na b\n\nc\n\nDu gras, de l'italique et un lien.");
 }
 
-TEST_CASE("no-break spaces inside « » are kept, at paragraph ends they are trimmed", "[html]") {
+TEST_CASE("input: no-break spaces inside « » are kept, at paragraph ends they are trimmed", "[html]") {
   const HtmlPage page = Parse(
       "<p>Il a dit&nbsp;: «&nbsp;Nous sommes prêts&#8239;» et «\xC2\xA0" "après\xE2\x80\xAF»."
       "</p><p>&nbsp;</p><p>&nbsp;Fin&nbsp;</p>");
@@ -382,7 +382,7 @@ TEST_CASE("no-break spaces inside « » are kept, at paragraph ends they are tri
                          "» et «" + kNbsp + "après" + kNnbsp + "».\n\nFin");
 }
 
-TEST_CASE("broken HTML still gives its text", "[html]") {
+TEST_CASE("input: broken HTML still gives its text", "[html]") {
   CHECK(Parse("<p>un<p>deux<div>trois<b>quatre").text == "un\n\ndeux\n\ntroisquatre");
   CHECK(Parse("<html><body><p>texte <i>non fermé</b> suite</p></div></span>fin").text ==
         "texte non fermé suite\n\nfin");
@@ -405,7 +405,7 @@ TEST_CASE("broken HTML still gives its text", "[html]") {
   }
 }
 
-TEST_CASE("pathologically deep nesting is refused quickly instead of parsed for minutes",
+TEST_CASE("input: pathologically deep nesting is refused quickly instead of parsed for minutes",
           "[html]") {
   std::string deep = "<html><body>";
   for (int i = 0; i < 200000; ++i) deep += "<div>x";
@@ -420,7 +420,7 @@ TEST_CASE("pathologically deep nesting is refused quickly instead of parsed for 
   CHECK(ParseHtmlPage(fine).ok());
 }
 
-TEST_CASE("the text comes from the article element when there is one", "[html]") {
+TEST_CASE("input: the text comes from the article element when there is one", "[html]") {
   const HtmlPage page = Parse(R"(<html><body>
     <header class="site"><div class="logo">Le Journal</div><h1>Grève à la SNCF</h1></header>
     <div class="menu">Politique Économie Sport</div>
@@ -437,7 +437,7 @@ TEST_CASE("the text comes from the article element when there is one", "[html]")
         "Second paragraphe, tout aussi important pour le lecteur.");
 }
 
-TEST_CASE("an article's own header with its h1 and byline is kept", "[html]") {
+TEST_CASE("input: an article's own header with its h1 and byline is kept", "[html]") {
   const HtmlPage page = Parse(R"(<html><head><title>Grève | Le Journal</title></head><body>
     <header><h1>Le Journal</h1><nav>Menu</nav></header>
     <article><header><h1>Grève</h1><p class="byline">Par A. Dupont</p></header>
@@ -445,14 +445,14 @@ TEST_CASE("an article's own header with its h1 and byline is kept", "[html]") {
   CHECK(page.text == "Grève\n\nPar A. Dupont\n\nLe texte de l'article, qui est ici.");
 }
 
-TEST_CASE("an h1 that is not the title is not prepended", "[html]") {
+TEST_CASE("input: an h1 that is not the title is not prepended", "[html]") {
   const HtmlPage page = Parse(R"(<html><head><title>Inondations dans le Sud</title></head>
     <body><header><h1>Mon Blog</h1></header>
     <article><h2>Inondations dans le Sud</h2><p>Le texte.</p></article></body></html>)");
   CHECK(page.text == "Inondations dans le Sud\n\nLe texte.");
 }
 
-TEST_CASE("a small article element is not taken for the page's text", "[html]") {
+TEST_CASE("input: a small article element is not taken for the page's text", "[html]") {
   const HtmlPage page = Parse(R"(<body><div class="content">
     <p>Un long texte d'article qui n'est pas dans un élément article, mais dans une div,
     comme sur beaucoup de sites anciens. Il continue encore un peu pour être long.</p>
@@ -462,7 +462,7 @@ TEST_CASE("a small article element is not taken for the page's text", "[html]") 
   CHECK(Has(page.text, "second paragraphe"));
 }
 
-TEST_CASE("itemprop=articleBody is a text root", "[html]") {
+TEST_CASE("input: itemprop=articleBody is a text root", "[html]") {
   const HtmlPage page = Parse(R"(<html><head><title>Titre</title></head><body>
     <div class="top">Haut de page</div><h1>Titre</h1>
     <div itemprop="articleBody"><p>Corps de l'article.</p></div>
@@ -470,7 +470,7 @@ TEST_CASE("itemprop=articleBody is a text root", "[html]") {
   CHECK(page.text == "Titre\n\nCorps de l'article.");
 }
 
-TEST_CASE("page metadata comes from meta tags, link, html lang and time", "[html]") {
+TEST_CASE("input: page metadata comes from meta tags, link, html lang and time", "[html]") {
   const HtmlPage page = Parse(R"(<!doctype html><html lang="fr-FR"><head>
     <meta charset="utf-8">
     <title>  Grève &amp; manifestations | Le Journal </title>
@@ -489,7 +489,7 @@ TEST_CASE("page metadata comes from meta tags, link, html lang and time", "[html
   CHECK(page.description == "Des milliers de manifestants.");
 }
 
-TEST_CASE("metadata falls back to og:title, og:url and og:description", "[html]") {
+TEST_CASE("input: metadata falls back to og:title, og:url and og:description", "[html]") {
   const HtmlPage page = Parse(R"(<html><head>
     <meta property="og:title" content="Titre OG">
     <meta property="og:url" content="https://example.org/og">
@@ -503,7 +503,7 @@ TEST_CASE("metadata falls back to og:title, og:url and og:description", "[html]"
   CHECK(page.lang.empty());
 }
 
-TEST_CASE("the publication date comes from JSON-LD, including @graph", "[html]") {
+TEST_CASE("input: the publication date comes from JSON-LD, including @graph", "[html]") {
   const HtmlPage plain = Parse(R"(<head><script type="application/ld+json">
     {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "x",
      "datePublished": "2024-05-02T08:30:00Z", "publisher": {"@type": "Organization", "name": "Le Quotidien"}}
@@ -524,7 +524,7 @@ TEST_CASE("the publication date comes from JSON-LD, including @graph", "[html]")
   CHECK(array.published_time == "2023-12-24");
 }
 
-TEST_CASE("malformed JSON-LD is skipped and the next source of a date is used", "[html]") {
+TEST_CASE("input: malformed JSON-LD is skipped and the next source of a date is used", "[html]") {
   const HtmlPage page = Parse(R"(<head>
     <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-01-01",,}</script>
     <script type="application/ld+json">{"@type": "NewsArticle", "datePublished": </script>
@@ -539,13 +539,13 @@ TEST_CASE("malformed JSON-LD is skipped and the next source of a date is used", 
               "\"datePublished\":\"2022-02-22\"} --></script>").published_time == "2022-02-22");
 }
 
-TEST_CASE("the first time element is the date of last resort", "[html]") {
+TEST_CASE("input: the first time element is the date of last resort", "[html]") {
   CHECK(Parse("<p>Publié le <time datetime=\"2012-05-22\">22 mai</time>, modifié le "
               "<time datetime=\"2012-05-23\">23 mai</time></p>").published_time == "2012-05-22");
   CHECK(Parse("<p><time>sans attribut</time></p>").published_time.empty());
 }
 
-TEST_CASE("a French Wikinews page gives exactly its reference text", "[html]") {
+TEST_CASE("input: a French Wikinews page gives exactly its reference text", "[html]") {
   // The reference text is the article's visible text, paragraphs separated by
   // a blank line, ending with a newline as text files do; ParseHtmlPage
   // returns no trailing newline, so one is added before comparing. The page
@@ -562,7 +562,7 @@ TEST_CASE("a French Wikinews page gives exactly its reference text", "[html]") {
 
 // ====================================================================== reader
 
-TEST_CASE("directories expand recursively to sorted article files, skipping hidden ones",
+TEST_CASE("input: directories expand recursively to sorted article files, skipping hidden ones",
           "[reader]") {
   TempDir tmp;
   tmp.Write("b.txt", "b");
@@ -582,7 +582,7 @@ TEST_CASE("directories expand recursively to sorted article files, skipping hidd
                                            d + "sub/d.HTM", "-", other});
 }
 
-TEST_CASE("a path that does not exist is an error naming it", "[reader]") {
+TEST_CASE("input: a path that does not exist is an error naming it", "[reader]") {
   TempDir tmp;
   const std::string missing = tmp.path() + "/nope.txt";
   Result<std::vector<std::string>> files = ExpandInputs({tmp.path(), missing});
@@ -600,7 +600,7 @@ TEST_CASE("a path that does not exist is an error naming it", "[reader]") {
   CHECK(dir.status().message() == tmp.path() + ": is a directory");
 }
 
-TEST_CASE("a text file is one article named after the file, with LF line ends", "[reader]") {
+TEST_CASE("input: a text file is one article named after the file, with LF line ends", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write("lavrov-wonsan.txt", "Titre\r\n\r\nLigne un\rLigne deux\n");
   const Collected c = Read(path);
@@ -614,7 +614,7 @@ TEST_CASE("a text file is one article named after the file, with LF line ends", 
   CHECK(a.title.empty());
 }
 
-TEST_CASE("an HTML file is one article with the page's text and metadata", "[reader]") {
+TEST_CASE("input: an HTML file is one article with the page's text and metadata", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write(
       "page.html",
@@ -636,7 +636,7 @@ TEST_CASE("an HTML file is one article with the page's text and metadata", "[rea
   CHECK(a.source == path);
 }
 
-TEST_CASE("a bad JSONL line is an error naming its line and the other lines are read",
+TEST_CASE("input: a bad JSONL line is an error naming its line and the other lines are read",
           "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write(
@@ -669,7 +669,7 @@ TEST_CASE("a bad JSONL line is an error naming its line and the other lines are 
   CHECK(c.warnings.empty());
 }
 
-TEST_CASE("unknown JSONL fields are ignored and named once per file", "[reader]") {
+TEST_CASE("input: unknown JSONL fields are ignored and named once per file", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write(
       "extra.jsonl",
@@ -684,7 +684,7 @@ TEST_CASE("unknown JSONL fields are ignored and named once per file", "[reader]"
                                 "\"tags\" (first on line 1), \"section\" (first on line 3)");
 }
 
-TEST_CASE("a JSONL html field is parsed and explicit fields win over page metadata",
+TEST_CASE("input: a JSONL html field is parsed and explicit fields win over page metadata",
           "[reader]") {
   TempDir tmp;
   const std::string html =
@@ -710,7 +710,7 @@ TEST_CASE("a JSONL html field is parsed and explicit fields win over page metada
   CHECK(c.articles[1].title == "Page title");
 }
 
-TEST_CASE("invalid UTF-8 is repaired with a warning naming the byte", "[reader]") {
+TEST_CASE("input: invalid UTF-8 is repaired with a warning naming the byte", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write("latin.txt", "Le maire a d\xe9" "clar\xe9 : \xab oui \xbb.");
   const Collected c = Read(path);
@@ -729,7 +729,7 @@ TEST_CASE("invalid UTF-8 is repaired with a warning naming the byte", "[reader]"
   CHECK(j.warnings.size() == 1);
 }
 
-TEST_CASE("an HTML page declared as Latin-1 is decoded, not repaired", "[reader]") {
+TEST_CASE("input: an HTML page declared as Latin-1 is decoded, not repaired", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write(
       "old.html", "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
@@ -741,7 +741,7 @@ TEST_CASE("an HTML page declared as Latin-1 is decoded, not repaired", "[reader]
   CHECK(c.warnings.empty());
 }
 
-TEST_CASE("a file with NUL bytes is refused as binary", "[reader]") {
+TEST_CASE("input: a file with NUL bytes is refused as binary", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write("junk.txt", std::string("abc\0\x01\x02junk", 10));
   const Collected c = Read(path);
@@ -755,7 +755,7 @@ TEST_CASE("a file with NUL bytes is refused as binary", "[reader]") {
   CHECK(Has(u.errors[0], "UTF-16"));
 }
 
-TEST_CASE("a file above the size limit is refused with its size and the limit", "[reader]") {
+TEST_CASE("input: a file above the size limit is refused with its size and the limit", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write("big.txt", std::string(2000, 'a'));
   ReadOptions opts;
@@ -766,7 +766,7 @@ TEST_CASE("a file above the size limit is refused with its size and the limit", 
   CHECK(c.errors[0] == path + ": too large: 2000 bytes (limit 1000 bytes)");
 }
 
-TEST_CASE("empty files and pages without text give a warning", "[reader]") {
+TEST_CASE("input: empty files and pages without text give a warning", "[reader]") {
   TempDir tmp;
   const Collected t = Read(tmp.Write("empty.txt", ""));
   REQUIRE(t.articles.size() == 1);
@@ -779,7 +779,7 @@ TEST_CASE("empty files and pages without text give a warning", "[reader]") {
   CHECK(Has(h.warnings[0], "empty.html: no visible text"));
 }
 
-TEST_CASE("standard input is JSONL when it starts with a brace, HTML or text otherwise",
+TEST_CASE("input: standard input is JSONL when it starts with a brace, HTML or text otherwise",
           "[reader]") {
   CHECK(DetectFormat("-", "  {\"text\": \"x\"}") == InputFormat::kJsonl);
   CHECK(DetectFormat("-", "<!DOCTYPE html><p>x") == InputFormat::kHtml);
@@ -803,7 +803,7 @@ TEST_CASE("standard input is JSONL when it starts with a brace, HTML or text oth
 
 // ====================================================================== dev check
 
-TEST_CASE("fr_dev pages give their reference texts (dev check, needs the corpus)", "[.dev]") {
+TEST_CASE("input: fr_dev pages give their reference texts (dev check, needs the corpus)", "[.dev]") {
   const char* env = std::getenv("QUOTETRAIL_FR_DEV");
   const std::string dir = env ? env : "/work/shared/corpus/fr_dev";
   std::ifstream ids(dir + "/docs.txt");
