@@ -45,8 +45,9 @@
 //                  (meta content / time datetime), else JSON-LD datePublished
 //                  (from <script type="application/ld+json">, an object, an
 //                  array or an @graph; Article-like types first; malformed
-//                  JSON is skipped), else the first <time datetime> inside the
-//                  chosen text element, else the first visible one on the page
+//                  JSON is skipped), else a <time pubdate datetime>, else the
+//                  first <time datetime> inside the chosen text element, else
+//                  the first visible one on the page
 //   lang           <html lang> (or xml:lang), else meta content-language
 //   description    meta name=description, else og:description
 //
