@@ -1,21 +1,10 @@
 #include "text.h"
 
+#include "utf8.h"
+
 namespace quotetrail {
 
-char32_t NextCodePoint(std::string_view s, size_t& pos) {
-  unsigned char c = static_cast<unsigned char>(s[pos]);
-  if (c < 0x80) { ++pos; return c; }
-  int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
-  if (n < 0 || pos + n >= s.size()) { ++pos; return 0xFFFD; }
-  char32_t cp = c & (0x3F >> n);
-  for (int i = 1; i <= n; ++i) {
-    unsigned char d = static_cast<unsigned char>(s[pos + i]);
-    if ((d & 0xC0) != 0x80) { ++pos; return 0xFFFD; }
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  pos += n + 1;
-  return cp;
-}
+char32_t NextCodePoint(std::string_view s, size_t& pos) { return DecodeUtf8(s, pos); }
 
 char32_t PrevCodePoint(std::string_view s, size_t& pos) {
   size_t start = pos - 1;
@@ -91,21 +80,6 @@ char32_t ToLower(char32_t c) {
   return c;
 }
 
-void Append(std::string& out, char32_t c) {
-  if (c < 0x80) out += static_cast<char>(c);
-  else if (c < 0x800) { out += static_cast<char>(0xC0 | (c >> 6)); out += static_cast<char>(0x80 | (c & 0x3F)); }
-  else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
 }  // namespace
 
 std::string Fold(std::string_view s) {
@@ -124,7 +98,7 @@ std::string Fold(std::string_view s) {
     if (c == 0xE6 || c == 0xC6) { out += "ae"; continue; }
     if (c == 0xDF) { out += "ss"; continue; }
     if (char32_t b = FoldLatin(c)) { out += static_cast<char>(b); continue; }
-    Append(out, ToLower(c));
+    AppendUtf8(out, ToLower(c));
   }
   return out;
 }
