@@ -254,6 +254,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       }
       if (r.speaker_group && g[r.speaker_group].data()) {
         std::string_view sp(g[r.speaker_group].data(), g[r.speaker_group].size());
+        // « ... » tandis que X a dit / "..." while X wrote: a new clause, not this quote's attribution
+        if (r.scope == RuleScope::kAfter) {
+          auto st = Tokenize(sp);
+          if (!st.empty()) {
+            std::string f0 = Fold(st[0].text);
+            std::string f01 = st.size() > 1 ? f0 + " " + Fold(st[1].text) : f0;
+            if (ps.HasWord("CLAUSE_START", f0) || ps.HasWord("CLAUSE_START", f01)) continue;
+          }
+        }
         c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
         std::string surface;
         const Relay* rel = resolver.RelayOf(c.mention);
@@ -293,6 +302,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
                                    [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
       w.best = *best;
       w.attributed = true;
+      // later pronouns and short descriptions may refer to this speaker
+      if (!w.best.speaker.name.empty()) resolver.NoteSpeaker(w.best.speaker, q.open);
     }
   }
 
@@ -371,8 +382,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         w.attributed = true;
       }
     }
-    if (w.attributed && !w.best.speaker.name.empty())
-      resolver.NoteSpeaker(w.best.speaker, w.span.open);
+    if (w.attributed && !w.best.speaker.name.empty() && w.best.rule && w.best.rule->re == nullptr)
+      resolver.NoteSpeaker(w.best.speaker, w.span.open);  // floated or shared speakers
     last = &w;
   }
 

@@ -86,6 +86,11 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
   e.tokens = folded;
   e.first_pos = pos;
   e.kind = KindOf(e);
+  // A given name that is almost always one sex's: "Margaret Leinen" ... "She".
+  if (e.kind == "person" && folded.size() >= 2) {
+    if (words_.HasWord("FIRST_FEMALE", folded[0])) e.gender = Gender::kFemale;
+    else if (words_.HasWord("FIRST_MALE", folded[0])) e.gender = Gender::kMale;
+  }
   entities_.push_back(std::move(e));
   return static_cast<int>(entities_.size() - 1);
 }
@@ -279,23 +284,76 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     k = end;
   }
 
-  // Each sentence's subject: its first name not after a preposition.
+  // Each sentence's subject: its first name not after a preposition (moved on
+  // over modifiers: "Florida Department of Transportation official Troy
+  // Roberts"); and the subject of any clause: a free name right before a verb
+  // ("... while Interior Minister Joachim Brudziński wrote").
+  auto note = [&](const NameSpan& n) {
+    const Entity& e = entities_[n.entity];
+    int full = ExpandToFullest(n.entity, n.begin);
+    const Entity& f = entities_[full];
+    salient_.push_back({n.begin, full, f.name, f.kind, f.gender != Gender::kUnknown ? f.gender : e.gender});
+  };
   size_t ni = 0;
   for (size_t s = 0; s < sentence_starts.size(); ++s) {
     size_t sb = sentence_starts[s];
     size_t se = s + 1 < sentence_starts.size() ? sentence_starts[s + 1] : text_.size();
     while (ni < names_.size() && names_[ni].begin < sb) ++ni;
+    const NameSpan* subject = nullptr;
     for (size_t j = ni; j < names_.size() && names_[j].begin < se; ++j) {
-      if (names_[j].after_preposition || names_[j].possessive) continue;
-      const Entity& e = entities_[names_[j].entity];
-      int full = ExpandToFullest(names_[j].entity, names_[j].begin);
-      const Entity& f = entities_[full];
-      salient_.push_back({names_[j].begin, full, f.name, f.kind,
-                          f.gender != Gender::kUnknown ? f.gender : e.gender});
-      break;
+      const NameSpan& n = names_[j];
+      if (n.after_preposition || n.possessive) continue;
+      if (!subject) {
+        subject = &n;
+        // advance over modifier-only gaps to the head name
+        for (;;) {
+          const NameSpan* next = nullptr;
+          for (size_t k2 = (subject - names_.data()) + 1; k2 < names_.size() && names_[k2].begin < se; ++k2)
+            if (!names_[k2].after_preposition && !names_[k2].possessive) { next = &names_[k2]; break; }
+          if (!next || !OnlyModifiersBetween(subject->end, next->begin)) break;
+          subject = next;
+        }
+        note(*subject);
+        continue;
+      }
+      if (&n <= subject) continue;
+      if (FollowedByVerb(n.end)) note(n);
     }
   }
   // Gender learnt from pronouns right after a subject: "X ... Elle a dit" is too weak; skip.
+}
+
+bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
+  std::string_view gap = text_.substr(a, b - a);
+  if (gap.find_first_of(",;:()\n") != std::string_view::npos) return false;
+  auto between = Tokenize(gap, a);
+  if (between.size() > 5) return false;
+  auto from = std::lower_bound(names_.begin(), names_.end(), a,
+                               [](const NameSpan& n, size_t p) { return n.begin < p; });
+  for (const auto& t : between) {
+    bool inside_name = false;
+    for (auto it = from; it != names_.end() && it->begin < b; ++it)
+      if (t.begin >= it->begin && t.end <= it->end) inside_name = true;
+    std::string f = Fold(t.text);
+    if (inside_name || words_.HasWord("PREPOSITION", f) || words_.HasWord("DETERMINER", f)) continue;
+    if (t.upper || words_.HasWord("STOPWORD", f) || words_.HasWord("AUX", f) ||
+        words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PP", f) || words_.HasWord("CUE_FIN", f) ||
+        (f.size() > 4 && f.ends_with("ed")))
+      return false;
+  }
+  return true;
+}
+
+bool SpeakerResolver::FollowedByVerb(size_t pos) const {
+  auto toks = Tokenize(text_.substr(pos, std::min<size_t>(60, text_.size() - pos)), pos);
+  for (const auto& t : toks) {
+    if (TrimSpaces(text_.substr(pos, t.begin - pos)).size() > 0) return false;  // punctuation between
+    std::string f = Fold(t.text);
+    if (words_.HasWord("ADVERB", f) || words_.HasWord("CLITIC", f)) { pos = t.end; continue; }
+    return words_.HasWord("AUX", f) || words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PRES", f) ||
+           words_.HasWord("CUE_FIN", f);
+  }
+  return false;
 }
 
 int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
@@ -379,8 +437,6 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     m.entity = n->entity;
     return m;
   };
-  // The last free name of the subject segment ("SpaceX founder Elon Musk"),
-  // else the first of an appositive ("Le président de PSA, Philippe Varin").
   // The first free name of the subject segment, moved on to a later one when
   // only modifier words separate them ("SpaceX founder Elon Musk") but not over
   // a verb ("Trump congratulated Pelosi").
@@ -388,23 +444,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   if (!head.empty()) {
     const NameSpan* cur = head.front();
     for (size_t i = 1; i < head.size(); ++i) {
-      auto between = Tokenize(text_.substr(cur->end, head[i]->begin - cur->end));
-      bool modifiers = between.size() <= 5;
-      for (const auto& t : between) {
-        std::string f = Fold(t.text);
-        bool inside_name = false;
-        for (const NameSpan* n : names_in(cur->end, head[i]->begin, true))
-          if (t.begin >= n->begin && t.end <= n->end) inside_name = true;
-        if (inside_name || words_.HasWord("PREPOSITION", f) || words_.HasWord("DETERMINER", f)) continue;
-        if (t.upper || words_.HasWord("STOPWORD", f) || words_.HasWord("AUX", f) ||
-            words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PP", f) || words_.HasWord("CUE_FIN", f) ||
-            (f.size() > 4 && f.ends_with("ed")))
-          modifiers = false;
-      }
-      std::string_view gap = text_.substr(cur->end, head[i]->begin - cur->end);
-      if (gap.find(',') != std::string_view::npos) modifiers = false;
-      if (modifiers) cur = head[i];
-      else break;
+      if (!OnlyModifiersBetween(cur->end, head[i]->begin)) break;
+      cur = head[i];
     }
     return as_name(cur);
   }
@@ -539,15 +580,50 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         s.confidence = 0.75;
         return s;
       }
-      // Unresolved: the description itself; a capitalised head is a proper
-      // name written with its article ("L'Association des leaders ...").
-      s.name = m.text;
-      if (head_upper && !dt.empty()) {
-        size_t i = 0;
-        while (i < dt.size() && words_.HasWord("DETERMINER", Fold(dt[i].text))) ++i;
-        if (i < dt.size()) s.name = m.text.substr(dt[i].begin);
+      // A shorter form of a description that spoke before: "Le ministère"
+      // after "le ministère de l'Intérieur" said something.
+      if (!words.empty()) {
+        for (size_t i = salient_.size(); i-- > 0;) {
+          const Salient& c = salient_[i];
+          if (c.pos >= m.pos || c.entity >= 0) continue;
+          if (m.pos - c.pos > 20000) break;
+          std::vector<std::string> cw = ContentWords(c.name);
+          bool all = std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+            return std::find(cw.begin(), cw.end(), w) != cw.end();
+          });
+          if (all && cw.size() > words.size()) {
+            s.name = c.name;
+            s.kind = c.kind;
+            s.confidence = 0.6;
+            return s;
+          }
+        }
       }
-      s.kind = "group";
+      // An indefinite description ("un porte-parole", "One of the victims",
+      // "A source within the ministry") does not name anyone: unknown.
+      size_t i0 = 0;
+      while (i0 < dt.size() && TrimSpaces(dt[i0].text).empty()) ++i0;
+      if (i0 < dt.size()) {
+        std::string f0 = Fold(dt[i0].text);
+        std::string f01 = i0 + 1 < dt.size() ? f0 + " " + Fold(dt[i0 + 1].text) : f0;
+        if (words_.HasWord("INDEFINITE", f0) || words_.HasWord("INDEFINITE", f01)) {
+          s.kind = "group";
+          s.confidence = 0.2;
+          return s;
+        }
+      }
+      // Unresolved: the description itself. A capitalised head is a proper
+      // name written with its article ("L'Association des leaders ..."), and so
+      // is an institution followed by its proper complement ("le ministère de
+      // l'Intérieur"): the article is dropped from both.
+      s.name = m.text;
+      size_t i = 0;
+      while (i < dt.size() && words_.HasWord("DETERMINER", Fold(dt[i].text))) ++i;
+      bool institution = false;
+      if (i < dt.size() && words_.HasWord("ORG_WORD", Fold(dt[i].text)))
+        for (size_t j = i + 1; j < dt.size(); ++j) institution |= dt[j].upper;
+      if ((head_upper || institution) && i > 0 && i < dt.size()) s.name = m.text.substr(dt[i].begin);
+      s.kind = institution || head_upper ? "organisation" : "group";
       s.confidence = 0.5;
       return s;
     }

@@ -77,6 +77,11 @@ class SpeakerResolver {
   void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts);
   int AddEntity(const std::vector<std::string_view>& tokens, size_t pos);
   int ExpandToFullest(int entity, size_t pos) const;
+  // True when only modifier words (no verb, comma or capitalised word outside a
+  // name) lie between bytes a and b: "SpaceX founder | Elon Musk".
+  bool OnlyModifiersBetween(size_t a, size_t b) const;
+  // True when a verb (auxiliary or speech verb, adverbs skipped) follows `pos`.
+  bool FollowedByVerb(size_t pos) const;
   std::string KindOf(const Entity& e) const;
   std::vector<std::string> ContentWords(std::string_view s) const;
   bool IsWord(const char* lexicon, std::string_view token) const;
