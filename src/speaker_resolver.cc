@@ -42,7 +42,7 @@ bool SpeakerResolver::IsWord(const char* lexicon, std::string_view token) const 
 SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
                                  const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
                                  const std::vector<size_t>& sentence_starts)
-    : text_(text), words_(words), relays_(relays) {
+    : text_(text), words_(words), relays_(relays), sentence_starts_(sentence_starts) {
   FindNames(quotes, sentence_starts);
 }
 
@@ -148,8 +148,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (inside_quote(toks[k].begin) || !is_upper_tok(k)) { ++k; continue; }
     size_t start = k, end = k + 1;
     while (end < toks.size() && !inside_quote(toks[end].begin)) {
+      // A relay's name ends the run: "KCNA Kim Jong-un", "RIA Novosti Valentine Sapounov".
       bool relay_break = AllCaps(toks[end - 1].text) && relays_.Find(toks[end - 1].text) &&
                          !AllCaps(toks[end].text);
+      if (!relay_break && end - start <= 4) {
+        std::string_view so_far = text_.substr(toks[start].begin, toks[end - 1].end - toks[start].begin);
+        std::string_view longer = text_.substr(toks[start].begin, toks[end].end - toks[start].begin);
+        relay_break = relays_.Find(so_far) && !relays_.Find(longer);
+      }
       if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
       // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
       std::string f = Fold(toks[end].text);
@@ -268,19 +274,29 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // Preceded by a preposition (ignoring determiners)?
     bool after_prep = false;
     if (start > 0) {
+      // "du", "des" are both: a preposition first ("le ministre du Redressement")
       size_t p = start;
-      while (p > 0 && words_.HasWord("DETERMINER", Fold(toks[p - 1].text))) --p;
-      if (p > 0) {
+      while (p > 0) {
         std::string_view gap = text_.substr(toks[p - 1].end, toks[p].begin - toks[p - 1].end);
-        if (TrimSpaces(gap).empty() && words_.HasWord("PREPOSITION", Fold(toks[p - 1].text)))
-          after_prep = true;
+        if (!TrimSpaces(gap).empty()) break;
+        std::string f = Fold(toks[p - 1].text);
+        if (words_.HasWord("PREPOSITION", f)) { after_prep = true; break; }
+        if (!words_.HasWord("DETERMINER", f)) break;
+        --p;
+      }
+      if (p > 0 && !after_prep) {
         // "les analystes du groupe Crédit Mutuel": an organisation noun inside a complement
         if (!after_prep && p > 1 && !toks[p - 1].upper && words_.HasWord("ORG_WORD", Fold(toks[p - 1].text)) &&
             words_.HasWord("PREPOSITION", Fold(toks[p - 2].text)))
           after_prep = true;
       }
     }
-    names_.push_back({toks[start].begin, toks[end - 1].end, name_begin, ent, after_prep, possessive});
+    // "(Safran)", "(Reuters)": a name in brackets annotates the one before
+    size_t lb = toks[start].begin, rb = toks[end - 1].end;
+    while (lb > 0 && text_[lb - 1] == ' ') --lb;
+    while (rb < text_.size() && text_[rb] == ' ') ++rb;
+    bool parens = lb > 0 && text_[lb - 1] == '(' && rb < text_.size() && text_[rb] == ')';
+    names_.push_back({toks[start].begin, toks[end - 1].end, name_begin, ent, after_prep, possessive, parens});
     k = end;
   }
 
@@ -309,7 +325,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         for (;;) {
           const NameSpan* next = nullptr;
           for (size_t k2 = (subject - names_.data()) + 1; k2 < names_.size() && names_[k2].begin < se; ++k2)
-            if (!names_[k2].after_preposition && !names_[k2].possessive) { next = &names_[k2]; break; }
+            if (!names_[k2].after_preposition && !names_[k2].possessive && !names_[k2].parenthesised) {
+              next = &names_[k2];
+              break;
+            }
           if (!next || !OnlyModifiersBetween(subject->end, next->begin)) break;
           subject = next;
         }
@@ -325,7 +344,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
 
 bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
   std::string_view gap = text_.substr(a, b - a);
-  if (gap.find_first_of(",;:()\n") != std::string_view::npos) return false;
+  if (gap.find_first_of(",;:\n") != std::string_view::npos) return false;
   auto between = Tokenize(gap, a);
   if (between.size() > 5) return false;
   auto from = std::lower_bound(names_.begin(), names_.end(), a,
@@ -366,7 +385,12 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
     const Entity& e = entities_[i];
     if (static_cast<int>(i) == entity) continue;
     bool match = false;
-    if (e.tokens.size() > m.tokens.size() && e.tokens.size() <= 4) {
+    // "B. Obama" also expands to "Barack Obama", of the same length
+    bool initials = std::any_of(m.tokens.begin(), m.tokens.end(), [](const std::string& t) { return t.size() == 1; });
+    bool longer = e.tokens.size() > m.tokens.size() ||
+                  (initials && e.tokens.size() == m.tokens.size() &&
+                   std::none_of(e.tokens.begin(), e.tokens.end(), [](const std::string& t) { return t.size() == 1; }));
+    if (longer && e.tokens.size() <= 4) {
       for (size_t s = 0; s + m.tokens.size() <= e.tokens.size() && !match; ++s) {
         bool ok = true;
         for (size_t j = 0; j < m.tokens.size() && ok; ++j) {
@@ -423,8 +447,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     auto from = std::lower_bound(names_.begin(), names_.end(), sb,
                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
     for (auto it = from; it != names_.end() && it->begin < se; ++it) {
-      const NameSpan& n = *it;
-      if (n.end > se) continue;
+      const NameSpan& n = *it;  // a name may run past the phrase ("Akli | Gasmi, ...")
       if (!governed_ok && (n.after_preposition || n.possessive)) continue;
       out.push_back(&n);
     }
@@ -437,6 +460,51 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     m.entity = n->entity;
     return m;
   };
+  // "Bernard Bonnet, le successeur de Claude Erignac, qui lui avait rétorqué":
+  // a relative pronoun right before the verb hangs on the name before it,
+  // over an appositive.
+  {
+    auto pt = Tokenize(text_.substr(pos, end - pos), pos);
+    size_t last = pt.size();
+    while (last > 0 && words_.HasWord("CLITIC", Fold(pt[last - 1].text))) --last;
+    if (last > 1 && words_.HasWord("RELATIVE", Fold(pt[last - 1].text))) {
+      size_t rel = pt[last - 1].begin;
+      size_t si = segs.size();
+      while (si > 0 && segs[si - 1].first > rel) --si;  // the segment holding the relative
+      for (size_t k = si; k-- > 0;) {
+        size_t se = k + 1 == si ? rel : segs[k].second;
+        auto in = names_in(segs[k].first, se, true);
+        auto st = Tokenize(text_.substr(segs[k].first, se - segs[k].first));
+        bool appositive = !st.empty() && k + 1 != si && words_.HasWord("DETERMINER", Fold(st[0].text));
+        if (appositive && k > 0) continue;
+        if (!in.empty()) return as_name(in.back());
+        break;
+      }
+    }
+  }
+  // "Très ému, il confie": a pronoun alone before the verb is the subject.
+  if (segs.size() > 1) {
+    auto lt = Tokenize(text_.substr(segs.back().first, segs.back().second - segs.back().first), segs.back().first);
+    const Token* pron = nullptr;
+    bool only = !lt.empty();
+    for (const auto& t : lt) {
+      std::string f = Fold(t.text);
+      bool p = words_.HasWord("PRON_MASC", f) || words_.HasWord("PRON_FEM", f) ||
+               words_.HasWord("PRON_PLUR", f) || words_.HasWord("PRON_NEUT", f);
+      if (p) pron = &t;
+      else if (!words_.HasWord("CLITIC", f) && !words_.HasWord("ADVERB", f)) only = false;
+    }
+    if (only && pron) {
+      std::string f = Fold(pron->text);
+      m.type = Mention::kPronoun;
+      m.text = std::string(pron->text);
+      m.pos = pron->begin;
+      m.plural = words_.HasWord("PRON_PLUR", f);
+      m.gender = words_.HasWord("PRON_MASC", f) ? Gender::kMale
+               : words_.HasWord("PRON_FEM", f) ? Gender::kFemale : Gender::kUnknown;
+      return m;
+    }
+  }
   // The first free name of the subject segment, moved on to a later one when
   // only modifier words separate them ("SpaceX founder Elon Musk") but not over
   // a verb ("Trump congratulated Pelosi").
@@ -444,6 +512,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   if (!head.empty()) {
     const NameSpan* cur = head.front();
     for (size_t i = 1; i < head.size(); ++i) {
+      if (head[i]->parenthesised) continue;  // "Marc Guillemot (Safran)"
       if (!OnlyModifiersBetween(cur->end, head[i]->begin)) break;
       cur = head[i];
     }
@@ -541,9 +610,34 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         s.kind = c.kind;
         s.entity = c.entity;
         s.confidence = 0.7;
-        return s;
+        break;
       }
-      return s;  // unresolved: no guess
+      // No subject of this or the previous sentence fits "il"/"he": a person
+      // named there in another role does ("Le parti a exclu Antoni Pastor. Il ...").
+      if (!m.plural && m.gender != Gender::kUnknown) {
+        auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
+        size_t here = it - sentence_starts_.begin();
+        size_t from = here >= 2 ? sentence_starts_[here - 2] : 0;
+        bool recent = false;
+        for (const Salient& c : salient_)
+          if (c.pos >= from && c.pos < m.pos && c.name == s.name) recent = true;
+        if (!recent) {
+          auto lo = std::lower_bound(names_.begin(), names_.end(), from,
+                                     [](const NameSpan& n, size_t p) { return n.begin < p; });
+          for (auto n = lo; n != names_.end() && n->begin < m.pos; ++n) {
+            if (n->possessive) continue;
+            int full = ExpandToFullest(n->entity, n->begin);
+            const Entity& e = entities_[full];
+            if (e.kind != "person" || e.tokens.size() < 2) continue;
+            if (e.gender != Gender::kUnknown && e.gender != m.gender) continue;
+            s.name = e.name;  // the latest one wins
+            s.kind = e.kind;
+            s.entity = full;
+            s.confidence = 0.5;
+          }
+        }
+      }
+      return s;  // empty when unresolved: no guess
     }
     case Mention::kDescription: {
       std::vector<std::string> words;
@@ -555,6 +649,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         if (words_.HasWord("PREPOSITION", f) || words_.HasWord("STOPWORD", f)) break;
         if (words.empty()) head_upper = dt[i].upper && i > 0;
         if (f.size() >= 3) words.push_back(f);
+        // "le Président-candidat": the parts of a compound title match too
+        if (size_t dash = f.find('-'); dash != std::string::npos && words_.HasWord("TITLE", f.substr(0, dash)))
+          words.push_back(f.substr(0, dash));
       }
       int best = -1;
       size_t best_pos = 0;
@@ -579,6 +676,22 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         s.entity = full;
         s.confidence = 0.75;
         return s;
+      }
+      // "Le groupe", "la société": an organisation noun alone stands for the
+      // organisation the text is about, the latest one in subject position.
+      bool proper = std::any_of(dt.begin(), dt.end(), [&](const Token& t) { return t.upper && &t != &dt[0]; });
+      if (!words.empty() && !proper && words_.HasWord("ORG_WORD", words[0])) {
+        for (size_t i = salient_.size(); i-- > 0;) {
+          const Salient& c = salient_[i];
+          if (c.pos >= m.pos) continue;
+          if (m.pos - c.pos > 5000) break;
+          if (c.kind != "organisation" || c.entity < 0) continue;
+          s.name = c.name;
+          s.kind = c.kind;
+          s.entity = c.entity;
+          s.confidence = 0.6;
+          return s;
+        }
       }
       // A shorter form of a description that spoke before: "Le ministère"
       // after "le ministère de l'Intérieur" said something.

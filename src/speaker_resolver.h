@@ -71,6 +71,7 @@ class SpeakerResolver {
     int entity;
     bool after_preposition;
     bool possessive;
+    bool parenthesised;
   };
   struct Salient { size_t pos; int entity; std::string name; std::string kind; Gender gender; };
 
@@ -92,6 +93,7 @@ class SpeakerResolver {
   std::vector<Entity> entities_;
   std::vector<NameSpan> names_;   // sorted by position
   std::vector<Salient> salient_;  // sentence subjects and speakers, by position
+  std::vector<size_t> sentence_starts_;
 };
 
 }  // namespace quotetrail
