@@ -262,6 +262,19 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             std::string f01 = st.size() > 1 ? f0 + " " + Fold(st[1].text) : f0;
             if (ps.HasWord("CLAUSE_START", f0) || ps.HasWord("CLAUSE_START", f01)) continue;
           }
+          // "...in our prayers." President Duda remarked, "Today ...": after a quote
+          // that ends its sentence, a subject and verb that go on (to another
+          // quote, or to reported speech) open the next sentence, not an incise.
+          std::string_view inner = TrimSpaces(text.substr(q.begin, q.end - q.begin));
+          if (!inner.empty() && (inner.back() == '.' || inner.back() == '!' || inner.back() == '?')) {
+            size_t rest_b = static_cast<size_t>(g[0].data() - ctx.data()) + g[0].size();
+            std::string_view rest = ctx.substr(std::min(rest_b, ctx.size()));
+            rest = rest.substr(0, rest.find_first_of(".!?\n"));
+            bool opens_quote = rest.find("\xC2\xAB") != std::string_view::npos ||
+                               rest.find("\xE2\x80\x9C") != std::string_view::npos ||
+                               rest.find('"') != std::string_view::npos;
+            if (opens_quote || Tokenize(rest).size() > 4) continue;
+          }
         }
         c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
         std::string surface;
