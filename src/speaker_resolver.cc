@@ -508,7 +508,29 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   // The first free name of the subject segment, moved on to a later one when
   // only modifier words separate them ("SpaceX founder Elon Musk") but not over
   // a verb ("Trump congratulated Pelosi").
+  // An appositive that is exactly a person's name names the one the segment
+  // before describes: "Daily Xtra's editorial director, Rachel Giese," /
+  // "University of California, San Diego's chancellor, Pradeep Khosla".
+  const NameSpan* appositive = nullptr;
+  size_t appositive_seg = 0;
+  for (size_t s = first + 1; s < segs.size() && !appositive; ++s) {
+    std::string_view seg = TrimSpaces(text_.substr(segs[s].first, segs[s].second - segs[s].first));
+    if (seg.empty()) continue;
+    size_t sb = static_cast<size_t>(seg.data() - text_.data());
+    for (const NameSpan* n : names_in(sb, sb + seg.size(), true))
+      if (n->begin == sb && n->end == sb + seg.size() &&
+          entities_[ExpandToFullest(n->entity, n->begin)].kind == "person") {
+        appositive = n;
+        appositive_seg = s;
+      }
+  }
   auto head = names_in(segs[first].first, segs[first].second, false);
+  if (appositive) {
+    auto ft = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first));
+    bool described = !ft.empty() && !ft.back().upper && appositive_seg == first + 1;
+    bool head_not_person = !head.empty() && entities_[ExpandToFullest(head.front()->entity, head.front()->begin)].kind != "person";
+    if (described || head_not_person || head.empty()) return as_name(appositive);
+  }
   if (!head.empty()) {
     const NameSpan* cur = head.front();
     for (size_t i = 1; i < head.size(); ++i) {
