@@ -262,6 +262,16 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             std::string f01 = st.size() > 1 ? f0 + " " + Fold(st[1].text) : f0;
             if (ps.HasWord("CLAUSE_START", f0) || ps.HasWord("CLAUSE_START", f01)) continue;
           }
+          // « ambitions hégémoniques » de puissances extérieures qu'ils accusent:
+          // with no comma or closing punctuation between, a subject that comes
+          // before its verb must start with a capital to begin a new clause.
+          std::string_view lead = ctx.substr(0, static_cast<size_t>(sp.data() - ctx.data()));
+          bool subject_first = r.cue_group && g[r.cue_group].data() && sp.data() < g[r.cue_group].data() &&
+                               Tokenize(lead).empty();
+          std::string_view qtext = TrimSpaces(text.substr(q.begin, q.end - q.begin));
+          bool punct = lead.find_first_of(",;:") != std::string_view::npos ||
+                       (!qtext.empty() && std::string_view(",.!?;").find(qtext.back()) != std::string_view::npos);
+          if (subject_first && !punct && !st.empty() && !st[0].upper) continue;
           // "...in our prayers." President Duda remarked, "Today ...": after a quote
           // that ends its sentence, a subject and verb that go on (to another
           // quote, or to reported speech) open the next sentence, not an incise.
