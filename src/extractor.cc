@@ -303,13 +303,23 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           if (i < dt.size() && ps.HasWord("DOC_WORD", Fold(dt[i].text))) {
             c.via.push_back(c.mention.text);
             size_t j = i + 1;
+            // "a tweet on Monday by US Secretary of State Mike Pompeo": the agent
+            bool agent = false;
+            for (size_t k = i + 1; k + 1 < dt.size() && !agent; ++k)
+              if (ps.HasWord("AGENT_PREP", Fold(dt[k].text))) { j = k + 1; agent = true; }
             while (j < dt.size() && (ps.HasWord("PREPOSITION", Fold(dt[j].text)) || ps.HasWord("DETERMINER", Fold(dt[j].text)))) ++j;
             if (j < dt.size() && j > i + 1) {
-              Mention author;
-              author.type = Mention::kDescription;
-              author.text = c.mention.text.substr(dt[j].begin);
-              author.pos = c.mention.pos + dt[j].begin;
-              c.mention = author;
+              std::string_view rest = std::string_view(c.mention.text).substr(dt[j].begin);
+              size_t at = c.mention.pos + dt[j].begin;
+              if (agent) {
+                c.mention = resolver.PickMention(text.substr(at, rest.size()), at);
+              } else {  // "le communiqué du ministère de l'Intérieur"
+                Mention author;
+                author.type = Mention::kDescription;
+                author.text = std::string(rest);
+                author.pos = at;
+                c.mention = author;
+              }
             } else {
               c.mention = Mention();
             }

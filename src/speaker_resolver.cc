@@ -65,6 +65,8 @@ std::string SpeakerResolver::KindOf(const Entity& e) const {
   if (words_.HasWord("PLACE", folded)) return "place";
   for (const auto& t : e.tokens)
     if (words_.HasWord("ORG_WORD", t)) return "organisation";
+  for (const auto& t : e.tokens)
+    if (words_.HasWord("GEO_WORD", t)) return "place";
   if (e.tokens.size() == 1 && AllCaps(e.name)) return "organisation";
   return "person";
 }
@@ -149,12 +151,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     size_t start = k, end = k + 1;
     while (end < toks.size() && !inside_quote(toks[end].begin)) {
       // A relay's name ends the run: "KCNA Kim Jong-un", "RIA Novosti Valentine Sapounov".
-      bool relay_break = AllCaps(toks[end - 1].text) && relays_.Find(toks[end - 1].text) &&
-                         !AllCaps(toks[end].text);
-      if (!relay_break && end - start <= 4) {
+      bool relay_break = false;
+      if (end - start <= 4) {
         std::string_view so_far = text_.substr(toks[start].begin, toks[end - 1].end - toks[start].begin);
         std::string_view longer = text_.substr(toks[start].begin, toks[end].end - toks[start].begin);
-        relay_break = relays_.Find(so_far) && !relays_.Find(longer);
+        std::string_view pair = text_.substr(toks[end - 1].begin, toks[end].end - toks[end - 1].begin);
+        if (!relays_.Find(longer) && !relays_.Find(pair))
+          relay_break = relays_.Find(so_far) ||
+                        (AllCaps(toks[end - 1].text) && relays_.Find(toks[end - 1].text) && !AllCaps(toks[end].text));
       }
       if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
       // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
@@ -281,7 +285,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         if (!TrimSpaces(gap).empty()) break;
         std::string f = Fold(toks[p - 1].text);
         if (words_.HasWord("PREPOSITION", f)) { after_prep = true; break; }
-        if (!words_.HasWord("DETERMINER", f)) break;
+        // "du président José Ramón Bauzà": a title between counts as a determiner
+        if (!words_.HasWord("DETERMINER", f) && !words_.HasWord("TITLE", f)) break;
         --p;
       }
       if (p > 0 && !after_prep) {
@@ -533,6 +538,34 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   }
   if (!head.empty()) {
     const NameSpan* cur = head.front();
+    // "L'Association des leaders religieux du Mali a ...": an organisation
+    // noun written as a name takes its complement up to the verb.
+    const Entity& he = entities_[cur->entity];
+    if (he.tokens.size() == 1 && words_.HasWord("ORG_WORD", he.tokens[0]) && cur->end < segs[first].second) {
+      auto rest = Tokenize(text_.substr(cur->end, segs[first].second - cur->end), cur->end);
+      size_t np_end = cur->end;
+      bool complement = !rest.empty() && words_.HasWord("PREPOSITION", Fold(rest[0].text));
+      for (const auto& t : rest) {
+        std::string f = Fold(t.text);
+        if (words_.HasWord("AUX", f) || words_.HasWord("CUE_FIN", f) || words_.HasWord("CUE_PAST", f) ||
+            words_.HasWord("CUE_PRES", f) || words_.HasWord("CLITIC", f) || words_.HasWord("RELATIVE", f) ||
+            words_.HasWord("ADVERB", f))
+          break;
+        np_end = t.end;
+      }
+      if (complement && np_end > cur->end && np_end - cur->begin <= 80) {
+        size_t b0 = cur->begin;
+        // with its article: "L'Association", "la Ligue"
+        auto before = Tokenize(text_.substr(segs[first].first, b0 - segs[first].first), segs[first].first);
+        if (!before.empty() && words_.HasWord("DETERMINER", Fold(before.back().text)) &&
+            TrimSpaces(text_.substr(before.back().end, b0 - before.back().end)).empty())
+          b0 = before.back().begin;
+        m.type = Mention::kDescription;
+        m.text = std::string(text_.substr(b0, np_end - b0));
+        m.pos = b0;
+        return m;
+      }
+    }
     for (size_t i = 1; i < head.size(); ++i) {
       if (head[i]->parenthesised) continue;  // "Marc Guillemot (Safran)"
       if (!OnlyModifiersBetween(cur->end, head[i]->begin)) break;
@@ -566,13 +599,15 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   // Description: the subject segment itself, when it is a short noun phrase.
   std::string_view seg = TrimSpaces(text_.substr(segs[first].first, segs[first].second - segs[first].first));
   size_t content = 0;
+  bool verb = false;  // "Ces actes sont des représailles de ...": a clause, not a noun phrase
   for (const auto& t : toks) {
     std::string f = Fold(t.text);
     if (f.size() >= 3 && !words_.HasWord("DETERMINER", f) && !words_.HasWord("PREPOSITION", f) &&
         !words_.HasWord("STOPWORD", f) && !words_.HasWord("ADVERB", f))
       ++content;
+    if (words_.HasWord("AUX", f) || words_.HasWord("COPULA", f)) verb = true;
   }
-  if (!toks.empty() && toks.size() <= 10 && content > 0) {
+  if (!toks.empty() && toks.size() <= 12 && content > 0 && !verb) {
     std::string f0 = Fold(toks[0].text);
     std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
     bool det = words_.HasWord("DETERMINER", f0) || words_.HasWord("DETERMINER", f01);
@@ -634,12 +669,13 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         s.confidence = 0.7;
         break;
       }
-      // No subject of this or the previous sentence fits "il"/"he": a person
+      // No subject of this or the two sentences before fits "il"/"he": a person
       // named there in another role does ("Le parti a exclu Antoni Pastor. Il ...").
       if (!m.plural && m.gender != Gender::kUnknown) {
         auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
         size_t here = it - sentence_starts_.begin();
-        size_t from = here >= 2 ? sentence_starts_[here - 2] : 0;
+        size_t from = here >= 3 ? sentence_starts_[here - 3] : 0;
+        from = std::min(from, m.pos > 600 ? m.pos - 600 : 0);
         bool recent = false;
         for (const Salient& c : salient_)
           if (c.pos >= from && c.pos < m.pos && c.name == s.name) recent = true;
@@ -669,7 +705,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         std::string f = Fold(dt[i].text);
         if (words_.HasWord("DETERMINER", f)) continue;
         if (words_.HasWord("PREPOSITION", f) || words_.HasWord("STOPWORD", f)) break;
-        if (words.empty()) head_upper = dt[i].upper && i > 0;
+        if (words.empty())  // capitalised other than as the sentence's first word
+          head_upper = dt[i].upper && (i > 0 || !std::binary_search(sentence_starts_.begin(), sentence_starts_.end(),
+                                                                    m.pos + dt[i].begin));
         if (f.size() >= 3) words.push_back(f);
         // "le Président-candidat": the parts of a compound title match too
         if (size_t dash = f.find('-'); dash != std::string::npos && words_.HasWord("TITLE", f.substr(0, dash)))
@@ -677,6 +715,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       }
       int best = -1;
       size_t best_pos = 0;
+      if (head_upper && dt.size() >= 4) words.clear();  // "L'Association des ...": a proper name
       auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 20000 ? m.pos - 20000 : 0,
                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
       for (auto it = lo; it != names_.end(); ++it) {
