@@ -327,7 +327,11 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         }
         c.speaker = resolver.Resolve(c.mention);
       }
-      c.score = r.confidence * (c.speaker.name.empty() ? 0.6 : 0.7 + 0.3 * c.speaker.confidence);
+      // An attribution that names no one scores lowest; one whose mention is
+      // known but unresolved ("il" with no antecedent, "one of the victims") is
+      // still an attribution of this quote.
+      c.score = r.confidence * (!c.speaker.name.empty() ? 0.7 + 0.3 * c.speaker.confidence
+                                : c.mention.type != Mention::kNone ? 0.65 : 0.6);
       cands.push_back(std::move(c));
     }
     if (!cands.empty()) {

@@ -221,7 +221,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         (run.size() - name_from == 1 && is_title(run[name_from]));
     if (only_titles) { k = end; continue; }
     // Leading connectors after a stripped title ("of State Mike") are dropped too.
-    while (name_from < name_to && (words_.HasWord("NAME_CONNECTOR", Fold(run[name_from])) ||
+    // ("Ben Affleck": a capitalised connector is a given name and stays)
+    while (name_from < name_to && ((words_.HasWord("NAME_CONNECTOR", Fold(run[name_from])) &&
+                                    !toks[start + name_from].upper) ||
                                    words_.HasWord("TITLE", Fold(run[name_from])) ||
                                    Fold(run[name_from]) == "state"))
       ++name_from;
@@ -459,6 +461,15 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     return out;
   };
   auto as_name = [&](const NameSpan* n) {
+    // "One MP", "a Reuters reporter": a name after an indefinite word is not the speaker's
+    auto before = Tokenize(text_.substr(pos, n->begin > pos ? n->begin - pos : 0), pos);
+    if (!before.empty() && words_.HasWord("INDEFINITE", Fold(before.back().text)) &&
+        TrimSpaces(text_.substr(before.back().end, n->begin - before.back().end)).empty()) {
+      m.type = Mention::kDescription;
+      m.text = std::string(text_.substr(before.back().begin, n->end - before.back().begin));
+      m.pos = before.back().begin;
+      return m;
+    }
     m.type = Mention::kName;
     m.text = std::string(text_.substr(n->begin, n->end - n->begin));
     m.pos = n->begin;
