@@ -287,6 +287,26 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           }
         }
         c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
+        // "Znak.com reported its source said "..."": reported speech inside
+        // reported speech; the inner speaker said it, the outer one relayed it.
+        if (r.scope == RuleScope::kBefore && r.cue_group && g[r.cue_group].data() &&
+            ps.HasWord("REPORT_CUE", Fold(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size()))))) {
+          const char* ce = g[r.cue_group].data() + g[r.cue_group].size();
+          std::string_view tail(ce, static_cast<size_t>(g[0].data() + g[0].size() - ce));
+          auto tt = Tokenize(tail);
+          size_t from = !tt.empty() && ps.HasWord("STOPWORD", Fold(tt[0].text)) ? 1 : 0;  // "that"
+          for (size_t k = from + 1; k < tt.size(); ++k) {
+            std::string f = Fold(tt[k].text);
+            if (!ps.HasWord("CUE_PAST", f) && !ps.HasWord("CUE_PRES", f) && !ps.HasWord("CUE_FIN", f)) continue;
+            std::string_view inner = tail.substr(tt[from].begin, tt[k].begin - tt[from].begin);
+            if (k - from > 8) break;
+            Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
+            if (im.type == Mention::kNone) break;
+            if (resolver.RelayOf(c.mention)) c.via.push_back(c.mention.text);
+            c.mention = im;
+            break;
+          }
+        }
         std::string surface;
         const Relay* rel = resolver.RelayOf(c.mention);
         if (!rel && c.mention.type == Mention::kDescription) rel = gazetteer_->FindIn(c.mention.text, &surface);

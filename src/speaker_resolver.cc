@@ -207,7 +207,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     for (size_t i = 0; i + 1 < run.size(); ++i) {
       std::string f = Fold(run[i]);
       if (is_title(run[i])) name_from = i + 1;
-      if (f == "of" && i > 0) {
+      if (f == "of" && i > 0 && is_title(run[i - 1])) {
         // "First Minister of Scotland Nicola Sturgeon": skip the place too
         name_from = run.size() - (i + 2) >= 2 ? i + 2 : i + 1;
       }
@@ -549,6 +549,23 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   }
   if (!head.empty()) {
     const NameSpan* cur = head.front();
+    // "Some of the protesters Wikinews interviewed said": a name between a
+    // noun phrase and a verb of its own is the subject of a relative clause.
+    {
+      auto lead = Tokenize(text_.substr(segs[first].first, cur->begin - segs[first].first), segs[first].first);
+      auto next = Tokenize(text_.substr(cur->end, segs[first].second - cur->end), cur->end);
+      if (lead.size() >= 2 && !next.empty()) {
+        std::string f0 = Fold(lead.front().text), fn = Fold(next.front().text);
+        bool np = words_.HasWord("DETERMINER", f0) || words_.HasWord("INDEFINITE", f0);
+        bool verb = fn.size() > 4 && fn.ends_with("ed") && !words_.HasWord("CUE_PAST", fn);
+        if (np && verb && !lead.back().upper) {
+          m.type = Mention::kDescription;
+          m.text = std::string(TrimSpaces(text_.substr(lead.front().begin, lead.back().end - lead.front().begin)));
+          m.pos = lead.front().begin;
+          return m;
+        }
+      }
+    }
     // "L'Association des leaders religieux du Mali a ...": an organisation
     // noun written as a name takes its complement up to the verb.
     const Entity& he = entities_[cur->entity];
@@ -791,7 +808,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (i0 < dt.size()) {
         std::string f0 = Fold(dt[i0].text);
         std::string f01 = i0 + 1 < dt.size() ? f0 + " " + Fold(dt[i0 + 1].text) : f0;
-        if (words_.HasWord("INDEFINITE", f0) || words_.HasWord("INDEFINITE", f01)) {
+        bool anonymous = std::any_of(words.begin(), words.end(),
+                                     [&](const std::string& w) { return words_.HasWord("ANONYMOUS", w); });
+        if (words_.HasWord("INDEFINITE", f0) || words_.HasWord("INDEFINITE", f01) || anonymous) {
           s.kind = "group";
           s.confidence = 0.2;
           return s;
