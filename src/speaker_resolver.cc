@@ -491,7 +491,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         size_t se = k + 1 == si ? rel : segs[k].second;
         auto in = names_in(segs[k].first, se, true);
         auto st = Tokenize(text_.substr(segs[k].first, se - segs[k].first));
-        bool appositive = !st.empty() && k + 1 != si && words_.HasWord("DETERMINER", Fold(st[0].text));
+        if (st.empty()) continue;  // ", qui": the relative alone in its segment
+        bool appositive = k + 1 != si && words_.HasWord("DETERMINER", Fold(st[0].text));
         if (appositive && k > 0) continue;
         if (!in.empty()) return as_name(in.back());
         break;
@@ -779,6 +780,31 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           s.kind = c.kind;
           s.entity = c.entity;
           s.confidence = 0.6;
+          return s;
+        }
+      }
+      // "l'expert", "the judge", "le Président-candidat": a short definite
+      // description of a person refers to the person last in subject position
+      // (or speaking) nearby, of a compatible gender.
+      if (!words.empty() && !proper && dt.size() <= 3 && words_.HasWord("DETERMINER", Fold(dt[0].text)) &&
+          !words_.HasWord("INDEFINITE", Fold(dt[0].text)) &&
+          std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+            return words_.HasWord("TITLE", w) || words_.HasWord("PERSON_NOUN", w);
+          })) {
+        Gender g = Gender::kUnknown;
+        std::string d0 = Fold(dt[0].text);
+        if (d0 == "la" || d0 == "une") g = Gender::kFemale;
+        else if (d0 == "le" || d0 == "un") g = Gender::kMale;
+        for (size_t i = salient_.size(); i-- > 0;) {
+          const Salient& c = salient_[i];
+          if (c.pos >= m.pos) continue;
+          if (m.pos - c.pos > 2000) break;
+          if (c.kind != "person" || c.entity < 0) continue;
+          if (g != Gender::kUnknown && c.gender != Gender::kUnknown && g != c.gender) continue;
+          s.name = c.name;
+          s.kind = c.kind;
+          s.entity = c.entity;
+          s.confidence = 0.5;
           return s;
         }
       }
