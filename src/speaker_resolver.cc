@@ -151,6 +151,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     size_t start = k, end = k + 1;
     while (end < toks.size() && !inside_quote(toks[end].begin)) {
       // A relay's name ends the run: "KCNA Kim Jong-un", "RIA Novosti Valentine Sapounov".
+      // "du site de Jababeka David Quentin": a given name after a word that is
+      // not one starts a new name.
+      if (end - start >= 1 && end + 1 < toks.size() && toks[end + 1].upper) {
+        std::string fe = Fold(toks[end].text), fp = Fold(toks[end - 1].text);
+        bool given = words_.HasWord("FIRST_MALE", fe) || words_.HasWord("FIRST_FEMALE", fe);
+        bool prev_given = words_.HasWord("FIRST_MALE", fp) || words_.HasWord("FIRST_FEMALE", fp);
+        if (given && !prev_given && fp.size() >= 4 && !words_.HasWord("TITLE", fp) && !AllCaps(toks[end - 1].text)) break;
+      }
       bool relay_break = false;
       if (end - start <= 4) {
         std::string_view so_far = text_.substr(toks[start].begin, toks[end - 1].end - toks[start].begin);
@@ -769,7 +777,14 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       }
       // "Le groupe", "la société": an organisation noun alone stands for the
       // organisation the text is about, the latest one in subject position.
-      bool proper = std::any_of(dt.begin(), dt.end(), [&](const Token& t) { return t.upper && &t != &dt[0]; });
+      // a capitalised word other than a title ("le Président-candidat") makes it a proper name
+      auto title_word = [&](std::string_view t) {
+        std::string f = Fold(t);
+        size_t dash = f.find('-');
+        return words_.HasWord("TITLE", f) || (dash != std::string::npos && words_.HasWord("TITLE", f.substr(0, dash)));
+      };
+      bool proper = std::any_of(dt.begin(), dt.end(),
+                                [&](const Token& t) { return t.upper && &t != &dt[0] && !title_word(t.text); });
       if (!words.empty() && !proper && words_.HasWord("ORG_WORD", words[0])) {
         for (size_t i = salient_.size(); i-- > 0;) {
           const Salient& c = salient_[i];
