@@ -238,6 +238,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     std::vector<Candidate> cands;
     for (const Rule& r : ps.rules()) {
       if (r.scope == RuleScope::kSentence) continue;
+      if (r.max_words && CountWords(text.substr(q.begin, q.end - q.begin)) > static_cast<size_t>(r.max_words)) continue;
       std::string_view ctx = r.scope == RuleScope::kAfter ? right : left;
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
       re2::StringPiece input(ctx.data(), ctx.size());
@@ -415,7 +416,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
                             !w.best.speaker.name.empty();
     if (naming || nickname) { w.keep = false; continue; }
     if (title_case && !attributed_close) { w.keep = false; continue; }
-    if (n <= 3 && !w.attributed) { w.keep = false; continue; }
+    if (n <= 1 && !w.attributed) { w.keep = false; continue; }
   }
 
   // Floating quotes take the speaker of the quote before in the paragraph (or

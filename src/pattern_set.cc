@@ -200,11 +200,16 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         double c = std::strtod(val.c_str(), &end);
         if (val.empty() || *end || c < 0 || c > 1) return InvalidArgument(where + ": confidence must be a number in [0, 1]");
         p.rule.confidence = c;
+      } else if (key == "max_words") {
+        char* end = nullptr;
+        long m = std::strtol(val.c_str(), &end, 10);
+        if (val.empty() || *end || m < 1) return InvalidArgument(where + ": max_words must be a positive integer");
+        p.rule.max_words = static_cast<int>(m);
       } else if (key == "re") {
         if (p.re.empty()) p.re_line = static_cast<int>(n + 1);
         p.re += val;
       } else {
-        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, re)");
+        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, re)");
       }
     }
     for (auto& p : pending) {

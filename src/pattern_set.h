@@ -10,6 +10,7 @@
 //       rule ID            starts a rule
 //       scope before|after|sentence
 //       confidence 0.0..1.0
+//       max_words N        (optional) only for quotes of at most N words
 //       re REGEX           RE2 syntax with {MACRO}s; several `re` lines join
 //                          with no separator (for long patterns)
 //     `before` rules match the text left of the quote and must end at it ($);
@@ -47,6 +48,7 @@ struct Rule {
   int speaker_group = 0;  // capture index, 0 when absent
   int cue_group = 0;
   int via_group = 0;
+  int max_words = 0;      // applies only to quotes of at most this many words; 0: any
 };
 
 class PatternSet {
