@@ -1,5 +1,6 @@
 #include "extract_output.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -33,13 +34,22 @@ std::string ToJsonLine(const Extraction& x) {
 }
 
 std::string ToText(const Extraction& x) {
-  std::string out = "== " + x.doc + " (" + x.lang + "): " + std::to_string(x.quotes.size()) +
-                    (x.quotes.size() == 1 ? " quote\n" : " quotes\n");
+  size_t claims = std::count_if(x.quotes.begin(), x.quotes.end(),
+                                [](const ExtractedQuote& q) { return q.kind == "indirect"; });
+  size_t quotes = x.quotes.size() - claims;
+  std::string out = "== " + x.doc + " (" + x.lang + "): " + std::to_string(quotes) +
+                    (quotes == 1 ? " quote" : " quotes");
+  if (claims) out += ", " + std::to_string(claims) + (claims == 1 ? " claim" : " claims");
+  out += "\n";
   int n = 0;
   for (const auto& q : x.quotes) {
     char conf[16];
     std::snprintf(conf, sizeof conf, "%.2f", q.confidence);
-    out += "  " + std::to_string(++n) + ". [" + q.kind + "] «" + q.text + "»\n";
+    // a claim is the reported clause as written (it may hold quotation marks itself)
+    if (q.kind == "indirect")
+      out += "  " + std::to_string(++n) + ". [indirect] " + q.text + "\n";
+    else
+      out += "  " + std::to_string(++n) + ". [" + q.kind + "] «" + q.text + "»\n";
     out += "     speaker: " + (q.speaker.empty() ? std::string("(unknown)") : q.speaker);
     if (!q.speaker_kind.empty()) out += " (" + q.speaker_kind + ")";
     if (!q.speaker_mention.empty()) out += "  mention: \"" + q.speaker_mention + "\"";

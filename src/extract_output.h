@@ -6,7 +6,10 @@
 //    "speaker_mention", "speaker_kind", "cue", "via", "vias", "confidence", "pattern"}]}
 // `start`/`end` are code-point offsets; absent values are null; `via` is the
 // nearest relay (a string: the scorer cannot read a list) and `vias` all of
-// them in order. Text: a listing for people.
+// them in order. Claims (kind "indirect", only with ExtractOptions::claims)
+// come in the same list, in reading order; `text` is then the reported clause.
+// Text: a listing for people; claims are shown without added quotation marks
+// and counted apart in the header.
 // Pure functions; thread-safe.
 #pragma once
 

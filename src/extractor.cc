@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "claim_finder.h"
 #include "quote_finder.h"
 #include "speaker_resolver.h"
 #include "text.h"
@@ -483,6 +484,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     x.confidence = std::round(std::clamp(conf, 0.0, 1.0) * 100) / 100;
     quotes->push_back(std::move(x));
   }
+
+  // Reported speech without quotation marks, on request (claim_finder.h).
+  if (opts.claims) AddClaims(text, base, base_cp, ps, *gazetteer_, spans, starts, resolver, quotes);
 }
 
 }  // namespace quotetrail

@@ -4,9 +4,10 @@
 // extractors directory and the relay gazetteer. Extract() finds the quotation
 // spans of an article, drops titles, names and terms quoted as terms, attributes
 // each quote with the rules (nearest first), resolves the speaker inside the
-// article and links the agency/outlet/document it came through. (Reported
-// speech without quotation marks, kind "indirect", is not extracted yet.) An Extractor is immutable after Load and Extract is
-// thread-safe: share one across worker threads.
+// article and links the agency/outlet/document it came through. With
+// ExtractOptions::claims it also reports speech without quotation marks
+// (kind "indirect", claim_finder.h). An Extractor is immutable after Load and
+// Extract is thread-safe: share one across worker threads.
 #pragma once
 
 #include <map>
@@ -44,6 +45,7 @@ struct Extraction {
 
 struct ExtractOptions {
   std::string lang = "auto";  // auto | fr | en
+  bool claims = false;        // also report claims (kind "indirect"); off by default
 };
 
 class Extractor {

@@ -180,6 +180,7 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       if (key == "rule") {
         if (val.empty()) return InvalidArgument(where + ": rule needs an id");
         for (const auto& r : ps->rules_) if (r.id == val) return InvalidArgument(where + ": duplicate rule id " + val);
+        for (const auto& r : ps->claim_rules_) if (r.id == val) return InvalidArgument(where + ": duplicate rule id " + val);
         if (!ids.insert(val).second) return InvalidArgument(where + ": duplicate rule id " + val);
         Pending p;
         p.rule.id = val;
@@ -194,7 +195,8 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         if (val == "before") p.rule.scope = RuleScope::kBefore;
         else if (val == "after") p.rule.scope = RuleScope::kAfter;
         else if (val == "sentence") p.rule.scope = RuleScope::kSentence;
-        else return InvalidArgument(where + ": scope must be before, after or sentence");
+        else if (val == "claim") p.rule.scope = RuleScope::kClaim;
+        else return InvalidArgument(where + ": scope must be before, after, sentence or claim");
       } else if (key == "confidence") {
         char* end = nullptr;
         double c = std::strtod(val.c_str(), &end);
@@ -225,9 +227,20 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       p.rule.speaker_group = group("speaker");
       p.rule.cue_group = group("cue");
       p.rule.via_group = group("via");
+      p.rule.claim_group = group("claim");
       for (const auto& [g, _] : groups)
-        if (g != "speaker" && g != "cue" && g != "via")
-          return InvalidArgument(where + ": rule " + p.rule.id + ": unknown group '" + g + "' (speaker, cue, via)");
+        if (g != "speaker" && g != "cue" && g != "via" && g != "claim")
+          return InvalidArgument(where + ": rule " + p.rule.id + ": unknown group '" + g + "' (speaker, cue, via, claim)");
+      if (p.rule.scope == RuleScope::kClaim) {
+        if (!p.rule.speaker_group || !p.rule.cue_group || !p.rule.claim_group)
+          return InvalidArgument(where + ": rule " + p.rule.id +
+                                 ": a claim rule needs (?P<speaker>...), (?P<cue>...) and (?P<claim>...) groups");
+        p.rule.re = std::move(re);
+        ps->claim_rules_.push_back(std::move(p.rule));
+        continue;
+      }
+      if (p.rule.claim_group)
+        return InvalidArgument(where + ": rule " + p.rule.id + ": only a claim rule may have a (?P<claim>...) group");
       if (p.rule.scope == RuleScope::kSentence && !p.rule.via_group)
         return InvalidArgument(where + ": rule " + p.rule.id + ": a sentence rule needs a (?P<via>...) group");
       if (p.rule.scope != RuleScope::kSentence && !p.rule.speaker_group && !p.rule.cue_group)

@@ -8,7 +8,7 @@
 //       language's own file of the same name wins.
 //   extractors/<lang>/*.rules  one family of rules a file:
 //       rule ID            starts a rule
-//       scope before|after|sentence
+//       scope before|after|sentence|claim
 //       confidence 0.0..1.0
 //       max_words N        (optional) only for quotes of at most N words
 //       re REGEX           RE2 syntax with {MACRO}s; several `re` lines join
@@ -16,8 +16,13 @@
 //     `before` rules match the text left of the quote and must end at it ($);
 //     `after` rules match the text right of the quote from its start (^);
 //     `sentence` rules (via) match anywhere in the quote's sentence.
-//     Named groups: speaker, cue, via. A before/after rule needs `speaker` or
-//     `cue`; a sentence rule needs `via`.
+//     `claim` rules (reported speech without quotation marks, see
+//     claim_finder.h) match one whole sentence and capture the reported clause.
+//     Named groups: speaker, cue, via, claim. A before/after rule needs
+//     `speaker` or `cue`; a sentence rule needs `via`; a claim rule needs
+//     `speaker`, `cue` and `claim` (and only claim rules may have `claim`).
+//     Claim rules are kept apart (claim_rules()), so quote attribution never
+//     sees them.
 //   extractors/<lang>/*.cases beside each .rules file (see tests/rules_test.cc).
 //
 // Loading compiles every rule once (log_errors off, bounded memory); a broken
@@ -36,7 +41,7 @@
 
 namespace quotetrail {
 
-enum class RuleScope { kBefore, kAfter, kSentence };
+enum class RuleScope { kBefore, kAfter, kSentence, kClaim };
 
 struct Rule {
   std::string id;
@@ -48,6 +53,7 @@ struct Rule {
   int speaker_group = 0;  // capture index, 0 when absent
   int cue_group = 0;
   int via_group = 0;
+  int claim_group = 0;    // claim rules only
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
 };
 
@@ -63,6 +69,8 @@ class PatternSet {
 
   const std::string& lang() const { return lang_; }
   const std::vector<Rule>& rules() const { return rules_; }
+  // The `scope claim` rules, in file order (empty when there are none).
+  const std::vector<Rule>& claim_rules() const { return claim_rules_; }
   // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
   const std::vector<std::string>& Words(const std::string& name) const;
   bool HasWord(const std::string& name, const std::string& folded) const;
@@ -73,6 +81,7 @@ class PatternSet {
   PatternSet() = default;
   std::string lang_;
   std::vector<Rule> rules_;
+  std::vector<Rule> claim_rules_;
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
   std::map<std::string, std::string> macros_;                 // name -> regex

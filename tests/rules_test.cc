@@ -4,8 +4,12 @@
 // article (one paragraph each), then expectations: `quote TEXT` (the quote
 // checked; default the first found), `speaker NAME` ("-" for none), `via NAME`
 // (one of the quote's vias), `rule ID` (the rule that attributed it), or
-// `none` (no quote at all). Every .rules file must have a .cases file, and
-// every rule id must be exercised by at least one case.
+// `none` (no quote at all). Claims (kind "indirect", claims.rules) are
+// extracted for every case but never taken for a quote: `claim TEXT` checks the
+// claim with that reported clause instead of a quote (speaker, via, rule and
+// `mention TEXT` then apply to it; a `quote` beside it must be found too), and
+// `noclaim` says the case gives no claim. Every .rules file must have a .cases
+// file, and every rule id must be exercised by at least one case.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -86,21 +90,35 @@ TEST_CASE("every rule file has its cases and every case holds", "[rules]") {
         a.text = c.text;
         ExtractOptions opts;
         opts.lang = lang;
+        opts.claims = true;
         Extraction x = (*extractor)->Extract(a, opts);
         ++checked;
+        std::vector<ExtractedQuote> quotes, claims;
+        for (const auto& q : x.quotes) (q.kind == "indirect" ? claims : quotes).push_back(q);
         // sentence rules (vias) are exercised by the cases they match
         for (const Rule& r : (*ps)->rules())
           if (r.scope == RuleScope::kSentence && RE2::PartialMatch(c.text, *r.re)) exercised.insert(r.id);
+        if (c.expect.count("noclaim")) CHECK(claims.empty());
         if (c.expect.count("none")) {
-          CHECK(x.quotes.empty());
+          CHECK(quotes.empty());
           continue;
         }
-        REQUIRE(!x.quotes.empty());
-        const ExtractedQuote* q = &x.quotes.front();
+        if (c.expect.count("noclaim") && !c.expect.count("quote")) continue;
+        const ExtractedQuote* q = nullptr;
         if (auto it = c.expect.find("quote"); it != c.expect.end()) {
-          q = nullptr;
-          for (const auto& cand : x.quotes) if (cand.text == it->second) q = &cand;
+          for (const auto& cand : quotes) if (cand.text == it->second) q = &cand;
           REQUIRE(q != nullptr);
+        } else if (!c.expect.count("claim")) {
+          REQUIRE(!quotes.empty());
+          q = &quotes.front();
+        }
+        if (auto it = c.expect.find("claim"); it != c.expect.end()) {
+          q = nullptr;
+          for (const auto& cand : claims) if (cand.text == it->second) q = &cand;
+          INFO("claims found: " << claims.size() << (claims.empty() ? "" : ", first: " + claims.front().text));
+          REQUIRE(q != nullptr);
+          if (auto m = c.expect.find("mention"); m != c.expect.end())
+            CHECK(q->speaker_mention == (m->second == "-" ? "" : m->second));
         }
         if (auto it = c.expect.find("speaker"); it != c.expect.end())
           CHECK(q->speaker == (it->second == "-" ? "" : it->second));
@@ -112,10 +130,11 @@ TEST_CASE("every rule file has its cases and every case holds", "[rules]") {
         }
       }
     }
-    for (const Rule& r : (*ps)->rules()) {
-      INFO("rule " << r.id << " (" << r.file << ":" << r.line << ") has no case naming it");
-      CHECK(exercised.count(r.id) == 1);
-    }
+    for (const auto* rules : {&(*ps)->rules(), &(*ps)->claim_rules()})
+      for (const Rule& r : *rules) {
+        INFO("rule " << r.id << " (" << r.file << ":" << r.line << ") has no case naming it");
+        CHECK(exercised.count(r.id) == 1);
+      }
   }
   CHECK(checked > 20);
 }
@@ -142,6 +161,16 @@ TEST_CASE("a broken rule file is an error naming the file and line", "[rules]") 
   ps = PatternSet::Load(tmp.string(), "xx");
   REQUIRE_FALSE(ps.ok());
   CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:2"));
+
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nscope claim\nre (?P<speaker>a) (?P<cue>b)\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("a claim rule needs"));
+
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nscope before\nre (?P<speaker>a) (?P<claim>b)\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("only a claim rule"));
 
   std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nre {NO_SUCH_MACRO}(?P<cue>x)\n";
   ps = PatternSet::Load(tmp.string(), "xx");

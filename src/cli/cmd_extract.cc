@@ -35,6 +35,7 @@ int RunExtract(const ParsedArgs& args) {
   }
   ExtractOptions eopts;
   eopts.lang = lang;
+  eopts.claims = args.Flag("--claims");
   ReadOptions ropts;
   ropts.warning = [](const std::string& m) { std::cerr << "quotetrail extract: warning: " << m << "\n"; };
 
@@ -91,6 +92,7 @@ std::vector<CommandSpec> ExtractCommands() {
       {"--lang", "auto|fr|en", "language of the articles", "", "auto"},
       {"--format", "jsonl|text", "output: one JSON line per article, or a listing", "", "jsonl"},
       {"--threads", "N", "extraction threads", "", "1"},
+      {"--claims", "", "also report claims: reported speech without quotation marks (kind \"indirect\")"},
   };
   extract.details =
       "PATH: .txt, .html/.htm and .jsonl files, directories (recursively), or - for\n"
