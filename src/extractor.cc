@@ -20,7 +20,7 @@ Result<std::unique_ptr<Extractor>> Extractor::Load(const std::string& dir) {
   auto gaz = Gazetteer::Load(dir + "/common/agencies.tsv");
   if (!gaz.ok()) return gaz.status();
   x->gazetteer_ = std::move(gaz).value();
-  std::map<std::string, std::vector<std::string>> extra{{"RELAY", x->gazetteer_->AllAliases()}};
+  auto extra = x->gazetteer_->Lexicons();
   std::vector<std::string> langs;
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.is_directory() && e.path().filename() != "common") langs.push_back(e.path().filename());
