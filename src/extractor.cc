@@ -21,7 +21,7 @@ Result<std::unique_ptr<Extractor>> Extractor::Load(const std::string& dir) {
   auto gaz = Gazetteer::Load(dir + "/common/agencies.tsv");
   if (!gaz.ok()) return gaz.status();
   x->gazetteer_ = std::move(gaz).value();
-  std::map<std::string, std::vector<std::string>> extra{{"RELAY", x->gazetteer_->AllAliases()}};
+  auto extra = x->gazetteer_->Lexicons();
   std::vector<std::string> langs;
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.is_directory() && e.path().filename() != "common") langs.push_back(e.path().filename());
@@ -174,20 +174,37 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     size_t e = it == starts.end() ? text.size() : *it;
     return {b, e};
   };
-  // A via as the article writes it: the relay's alias when one is named, the
-  // document phrase ("un communiqué du ministère") when the rule is about
-  // documents, an outlet recognised by its shape; nothing otherwise.
+  // A via as the article writes it: the relay's alias when one is named (with
+  // its article when the text drops it: "au Figaro" -> "Le Figaro"), the phrase
+  // itself when the rule is about documents or media ("un communiqué du
+  // ministère", "local media"), an outlet recognised by its capitalised shape
+  // for other via rules; nothing otherwise.
   auto normalize_via = [&](std::string_view v, const Rule& r) -> std::string {
     v = TrimSpaces(v);
+    if (v.empty()) return "";
     std::string surface;
     if (gazetteer_->FindIn(v, &surface)) return surface;
-    if (r.id.find("document") != std::string::npos || r.id.find("via") != std::string::npos) {
-      if (Tokenize(v).size() <= 10) return std::string(v);
+    if (gazetteer_->FindBare(v, &surface)) return surface;
+    auto toks = Tokenize(v);
+    if (toks.size() > 10) return "";
+    if (r.id.find("document") != std::string::npos || r.id.find("media") != std::string::npos)
+      return std::string(v);
+    if (r.id.find("via") != std::string::npos) {
+      for (const auto& t : toks) {
+        std::string f = Fold(t.text);
+        if (t.upper && f != "the" && f != "le" && f != "la" && f != "les" && f != "l'") return std::string(v);
+      }
     }
     return "";
   };
-  // Relays and documents named in a piece of text by `sentence` rules.
-  auto find_via = [&](std::string_view piece, std::vector<std::string>* via) {
+  struct ViaHit {
+    std::string name;
+    size_t begin = 0, end = 0;  // byte offsets of the words in `text`
+  };
+  // Relays and documents that `sentence` rules find in text[b, e) of `in`
+  // (the text with quotations blanked out).
+  auto find_via = [&](std::string_view in, size_t b, size_t e, std::vector<ViaHit>* hits) {
+    std::string_view piece = in.substr(b, e - b);
     for (const Rule& r : ps.rules()) {
       if (r.scope != RuleScope::kSentence) continue;
       re2::StringPiece input(piece.data(), piece.size());
@@ -196,8 +213,12 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       size_t pos = 0;
       while (pos <= piece.size() &&
              r.re->Match(input, pos, piece.size(), RE2::UNANCHORED, groups.data(), groups.size())) {
-        std::string name = normalize_via(std::string_view(groups[r.via_group].data(), groups[r.via_group].size()), r);
-        if (!name.empty() && std::find(via->begin(), via->end(), name) == via->end()) via->push_back(name);
+        const re2::StringPiece& g = groups[r.via_group];
+        if (g.data()) {
+          std::string name = normalize_via(std::string_view(g.data(), g.size()), r);
+          size_t gb = b + (g.data() - piece.data());
+          if (!name.empty()) hits->push_back({name, gb, gb + g.size()});
+        }
         size_t next = groups[0].data() - piece.data() + std::max<size_t>(groups[0].size(), 1);
         if (next <= pos) break;
         pos = next;
@@ -299,12 +320,37 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           size_t from = !tt.empty() && ps.HasWord("STOPWORD", Fold(tt[0].text)) ? 1 : 0;  // "that"
           for (size_t k = from + 1; k < tt.size(); ++k) {
             std::string f = Fold(tt[k].text);
-            if (!ps.HasWord("CUE_PAST", f) && !ps.HasWord("CUE_PRES", f) && !ps.HasWord("CUE_FIN", f)) continue;
+            bool aux_pp = ps.HasWord("AUX", f) && k + 1 < tt.size() && ps.HasWord("CUE_PP", Fold(tt[k + 1].text));
+            if (!aux_pp && !ps.HasWord("CUE_PAST", f) && !ps.HasWord("CUE_PRES", f) && !ps.HasWord("CUE_FIN", f))
+              continue;
             std::string_view inner = tail.substr(tt[from].begin, tt[k].begin - tt[from].begin);
             if (k - from > 8) break;
             Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
             if (im.type == Mention::kNone) break;
-            if (resolver.RelayOf(c.mention)) c.via.push_back(c.mention.text);
+            std::string surface;
+            if (resolver.RelayOf(c.mention) && gazetteer_->FindIn(c.mention.text, &surface) &&
+                std::find(c.via.begin(), c.via.end(), surface) == c.via.end())
+              c.via.push_back(surface);
+            c.mention = im;
+            break;
+          }
+        }
+        // "Le quotidien Le Parisien rapporte que le ministre a déclaré : « ... »":
+        // the relaying verb sits inside the subject phrase.
+        if (r.scope == RuleScope::kBefore) {
+          auto st = Tokenize(sp);
+          for (size_t k = st.size(); k-- > 1;) {
+            if (!ps.HasWord("REPORT_CUE", Fold(st[k].text))) continue;
+            size_t from = k + 1;
+            if (from < st.size() && ps.HasWord("STOPWORD", Fold(st[from].text))) ++from;  // que / that
+            if (from >= st.size()) break;
+            std::string_view inner = sp.substr(st[from].begin);
+            Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
+            if (im.type == Mention::kNone) break;
+            std::string_view outer = sp.substr(0, st[k].begin);
+            std::string surface;
+            if (gazetteer_->FindIn(outer, &surface) && std::find(c.via.begin(), c.via.end(), surface) == c.via.end())
+              c.via.push_back(surface);
             c.mention = im;
             break;
           }
@@ -312,11 +358,16 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         std::string surface;
         const Relay* rel = resolver.RelayOf(c.mention);
         if (!rel && c.mention.type == Mention::kDescription) rel = gazetteer_->FindIn(c.mention.text, &surface);
-        if (rel) {
-          // "selon l'AFP, « ... »": the agency is the channel, not the speaker
+        // "selon l'AFP, « ... »": the agency is the channel, not the speaker;
+        // but an outlet that itself says or writes the words ("Le quotidien
+        // Le Figaro annonce que « ... »") is the speaker, and no channel.
+        bool source = c.cue.empty() || ps.HasWord("SOURCE_CUE", Fold(c.cue));
+        if (rel && (rel->type == "agency" || source)) {
           if (surface.empty()) surface = c.mention.text;
           if (std::find(c.via.begin(), c.via.end(), surface) == c.via.end()) c.via.push_back(surface);
-          if (rel->type == "agency" || r.scope == RuleScope::kBefore) c.mention = Mention();
+          c.mention = Mention();
+        } else if (rel) {
+          // the outlet speaks: keep the mention
         } else if (c.mention.type == Mention::kDescription) {
           // "selon le communiqué du ministère": a document is the channel, its author the speaker
           auto dt = Tokenize(c.mention.text);
@@ -344,6 +395,18 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
               }
             } else {
               c.mention = Mention();
+            }
+          } else if (source && r.cue_group && g[r.cue_group].data()) {
+            // "selon les médias locaux": media named by their kind are the channel too
+            size_t b = g[r.cue_group].data() - text.data();
+            size_t e = std::max(b, c.mention.pos + c.mention.text.size());
+            std::vector<ViaHit> hits;
+            find_via(text, b, std::min(e, text.size()), &hits);
+            for (const auto& h : hits) {
+              if (h.begin < c.mention.pos || h.end > e) continue;
+              c.via.push_back(h.name);
+              c.mention = Mention();
+              break;
             }
           }
         }
@@ -446,6 +509,154 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     last = &w;
   }
 
+  // Vias. A quote's channel is looked for in its own clause, with the words
+  // of quotations blanked out (they are not the article's), a quotation that
+  // ends with a stop ending its sentence ("... unfold." Sophie Obadia told
+  // ...) and a semicolon its clause; the relay named by the attribution comes
+  // first, then the nearest. A quote with none takes the channel of the same
+  // speaker's words just before in the paragraph when it continues them: a
+  // floating quote, an incise, or a sentence that says so ("He added", "It
+  // also urged", "a-t-il ajouté"). An outlet that is the speaker is no via.
+  std::string masked(text);
+  for (const auto& w : work)
+    if (w.keep) std::fill(masked.begin() + w.span.begin, masked.begin() + w.span.end, ' ');
+  auto ends_sentence = [&](const QuoteSpan& q) {
+    if (!q.closed || q.end <= q.begin) return false;
+    size_t i = q.end;
+    char32_t last = 0;
+    while (i > q.begin) {
+      last = PrevCodePoint(text, i);
+      if (last != ']' && last != ')' && !IsSpace(last)) break;
+    }
+    if (last != '.' && last != '!' && last != '?' && last != 0x2026) return false;
+    size_t p = q.after;
+    while (p < text.size()) {
+      size_t k = p;
+      char32_t c = NextCodePoint(text, k);
+      if (c == '\n' || !IsSpace(c)) break;
+      p = k;
+    }
+    if (p == q.after || p >= text.size() || text[p] == '\n') return false;
+    size_t k = p;
+    char32_t next = NextCodePoint(text, k);
+    return IsUpper(next) || IsDigit(next) || next == 0xAB || next == 0x201C || next == '"';
+  };
+  std::vector<size_t> via_starts = starts;
+  for (const auto& w : work)
+    if (ends_sentence(w.span)) via_starts.push_back(w.span.after);
+  std::sort(via_starts.begin(), via_starts.end());
+  auto real_rule = [](const Work& w) { return w.attributed && w.best.rule && w.best.rule->re; };
+  // The stretch of text whose vias are the quote's own.
+  auto via_scope = [&](size_t qi) -> std::pair<size_t, size_t> {
+    const QuoteSpan& q = work[qi].span;
+    auto [lo, hi] = sentence_of(q.open);
+    size_t sb = lo;
+    hi = std::max(hi, q.after);
+    for (size_t j = qi; j-- > 0;) {
+      const QuoteSpan& p = work[j].span;
+      if (p.after <= sb) break;
+      if (p.after <= q.open && ends_sentence(p)) { lo = p.after; break; }
+    }
+    if (ends_sentence(q)) {
+      // the words after it are its attribution only when a rule found it there
+      bool after_rule = real_rule(work[qi]) && work[qi].best.rule->scope == RuleScope::kAfter;
+      hi = q.after;
+      if (after_rule) {
+        hi = std::max(work[qi].sent_e, q.after);
+        if (qi + 1 < work.size()) hi = std::min(hi, std::max(work[qi + 1].span.open, q.after));
+      }
+    } else {
+      for (size_t j = qi + 1; j < work.size() && work[j].span.open < hi; ++j)
+        if (ends_sentence(work[j].span)) { hi = std::min(hi, work[j].span.after); break; }
+    }
+    // a semicolon ends a clause, and what lies beyond it is said of something else
+    std::string_view m(masked);
+    if (size_t k = m.substr(lo, q.open - lo).rfind(';'); k != std::string_view::npos) lo += k + 1;
+    if (size_t k = m.substr(q.after, hi - q.after).find(';'); k != std::string_view::npos) hi = q.after + k;
+    return {lo, hi};
+  };
+  auto says_continued = [&](size_t b, size_t e) {
+    auto toks = Tokenize(std::string_view(masked).substr(b, e - b));
+    for (size_t i = 0; i < toks.size(); ++i) {
+      std::string f = Fold(toks[i].text);
+      if (ps.HasWord("CONTINUE", f)) return true;
+      if (i + 1 < toks.size() && ps.HasWord("CONTINUE", f + " " + Fold(toks[i + 1].text))) return true;
+    }
+    return false;
+  };
+  // Whether the speaker is named (by the last word of its name) in text[b, e).
+  auto names_speaker = [&](const std::string& speaker, size_t b, size_t e) {
+    auto st = Tokenize(speaker);
+    if (st.empty()) return false;
+    std::string last = Fold(st.back().text);
+    for (const auto& t : Tokenize(std::string_view(masked).substr(b, e - b)))
+      if (Fold(t.text) == last) return true;
+    return false;
+  };
+  auto is_speaker = [&](const std::string& via, const std::string& speaker) {
+    if (speaker.empty()) return false;
+    if (Fold(via) == Fold(speaker)) return true;
+    const Relay* a = gazetteer_->FindIn(via, nullptr);
+    return a && (a == gazetteer_->Find(speaker) || a == gazetteer_->FindIn(speaker, nullptr));
+  };
+  auto add_hits = [&](std::vector<ViaHit> hits, const QuoteSpan& q, std::vector<std::string>* via) {
+    auto dist = [&](const ViaHit& h) -> size_t {
+      if (h.end <= q.open) return q.open - h.end;
+      if (h.begin >= q.after) return h.begin - q.after;
+      return 0;
+    };
+    std::stable_sort(hits.begin(), hits.end(),
+                     [&](const ViaHit& a, const ViaHit& b) { return dist(a) < dist(b); });
+    for (const auto& h : hits)
+      if (std::find(via->begin(), via->end(), h.name) == via->end()) via->push_back(h.name);
+  };
+  std::vector<std::vector<std::string>> vias(work.size());
+  size_t prev = work.size();
+  for (size_t qi = 0; qi < work.size(); ++qi) {
+    Work& w = work[qi];
+    if (!w.keep) continue;
+    const QuoteSpan& q = w.span;
+    const std::string& speaker = w.best.speaker.name;
+    std::string how = w.attributed && w.best.rule ? w.best.rule->id : "";
+    std::vector<std::string> via;
+    if (real_rule(w) || how == "incise") via = w.best.via;
+    auto [lo, hi] = via_scope(qi);
+    std::vector<ViaHit> hits;
+    if (ends_sentence(q) && hi > q.after) {
+      // after a quote that ends its sentence, only when nothing before names a channel
+      find_via(masked, lo, q.open, &hits);
+      if (hits.empty()) find_via(masked, q.after, hi, &hits);
+    } else {
+      find_via(masked, lo, hi, &hits);
+    }
+    add_hits(std::move(hits), q, &via);
+    via.erase(std::remove_if(via.begin(), via.end(), [&](const std::string& v) { return is_speaker(v, speaker); }),
+              via.end());
+    if (via.empty() && prev < work.size() && how == "continued") {
+      via = vias[prev];
+    } else if (via.empty() && !speaker.empty() &&
+               (how == "floating" || how == "incise" || says_continued(lo, hi))) {
+      const Work& p = work[prev < work.size() ? prev : qi];
+      if (prev < work.size() && p.span.para_begin == q.para_begin && p.best.speaker.name == speaker &&
+          !vias[prev].empty()) {
+        via = vias[prev];
+      } else {
+        // the sentence before, in the same paragraph, when it names the speaker
+        auto it = std::lower_bound(via_starts.begin(), via_starts.end(), lo);
+        if (it != via_starts.begin() && *(it - 1) >= q.para_begin && names_speaker(speaker, *(it - 1), lo)) {
+          std::vector<ViaHit> before;
+          find_via(masked, *(it - 1), lo, &before);
+          add_hits(std::move(before), q, &via);
+          via.erase(std::remove_if(via.begin(), via.end(),
+                                   [&](const std::string& v) { return is_speaker(v, speaker); }),
+                    via.end());
+        }
+      }
+    }
+    vias[qi] = std::move(via);
+    prev = qi;
+  }
+
   // Output, with code-point offsets.
   size_t cp = base_cp, cp_pos = 0;
   auto to_cp = [&](size_t byte) {
@@ -470,14 +681,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     x.speaker_kind = w.best.speaker.kind;
     x.speaker_mention = w.best.mention.text;
     x.cue = w.best.cue;
-    x.via = w.best.via;
-    {
-      auto [vb, ve] = sentence_of(q.open);
-      ve = std::max(ve, q.after);
-      find_via(text.substr(vb, ve - vb), &x.via);
-    }
-    // the speaker is not its own channel
-    x.via.erase(std::remove(x.via.begin(), x.via.end(), x.speaker), x.via.end());
+    x.via = vias[&w - work.data()];
     x.pattern = w.attributed && w.best.rule ? w.best.rule->id : "";
     double conf = w.attributed ? w.best.score : 0.3;
     if (!q.closed && !q.continued) conf *= 0.7;

@@ -31,7 +31,9 @@ struct ExtractedQuote {
   std::string speaker_mention;      // the words naming the speaker, empty when none
   std::string speaker_kind;         // person | organisation | place | group, or empty
   std::string cue;
-  std::vector<std::string> via;     // relays and documents, canonical names
+  std::vector<std::string> via;     // relays and documents the words came through, as
+                                    // written (a relay's alias, "a statement"): the one
+                                    // the attribution names first, then nearest first
   double confidence = 0;
   std::string pattern;              // id of the rule that attributed it, or
                                     // "floating" / "continued" / "incise" / ""

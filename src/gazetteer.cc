@@ -16,6 +16,39 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   if (!s.empty() && s.back() == sep) out.push_back("");
   return out;
 }
+
+bool IsArticle(std::string_view token) {
+  std::string f = Fold(token);
+  return f == "the" || f == "le" || f == "la" || f == "les" || f == "l'";
+}
+
+// Whether a word has two letters or more, all of them capitals ("BBC", "TV5").
+bool AllCaps(std::string_view word) {
+  size_t letters = 0;
+  for (size_t i = 0; i < word.size();) {
+    char32_t c = NextCodePoint(word, i);
+    if (!IsLetter(c)) continue;
+    if (!IsUpper(c)) return false;
+    ++letters;
+  }
+  return letters >= 2;
+}
+
+// Whether `written` has a capital wherever `alias` starts a word with one, and
+// only capitals where the alias has only capitals (a leading article excepted:
+// "the BBC" for "The BBC", but not "le monde" for "Le Monde" nor "Rai" for
+// "RAI"). Both fold to the same words.
+bool CapitalsAgree(std::string_view written, std::string_view alias) {
+  auto w = Tokenize(written);
+  auto a = Tokenize(alias);
+  if (w.size() != a.size()) return true;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (i == 0 && IsArticle(a[i].text)) continue;
+    if (a[i].upper && !w[i].upper) return false;
+    if (AllCaps(a[i].text) && !AllCaps(w[i].text)) return false;
+  }
+  return true;
+}
 }  // namespace
 
 Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
@@ -43,8 +76,15 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
     if (r.type != "agency" && r.type != "outlet" && r.type != "platform")
       return InvalidArgument(where + ": type must be agency, outlet or platform, got '" + r.type + "'");
     size_t idx = g->relays_.size();
-    for (const auto& a : r.aliases) g->by_alias_.emplace(Fold(a), idx);
-    g->by_alias_.emplace(Fold(r.name), idx);
+    std::vector<std::string> forms = r.aliases;
+    forms.push_back(r.name);
+    for (const auto& a : forms) {
+      g->by_alias_.emplace(Fold(a), idx);
+      g->spelled_.emplace(Fold(a), Form{idx, a});
+      auto toks = Tokenize(a);
+      if (toks.size() >= 2 && IsArticle(toks[0].text))
+        g->bare_.emplace(Fold(std::string_view(a).substr(toks[1].begin)), Form{idx, a});
+    }
     g->relays_.push_back(std::move(r));
   }
   return g;
@@ -64,15 +104,44 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
   for (size_t i = 0; i < toks.size(); ++i) {
     for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
       std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
-      auto it = by_alias_.find(Fold(span));
-      if (it != by_alias_.end() && span.size() > best_len) {
-        best = &relays_[it->second];
+      if (span.size() <= best_len) continue;
+      auto [b, e] = spelled_.equal_range(Fold(span));
+      for (auto it = b; it != e; ++it) {
+        if (!CapitalsAgree(span, it->second.alias)) continue;
+        best = &relays_[it->second.relay];
         best_len = span.size();
         if (surface) *surface = std::string(span);
+        break;
       }
     }
   }
   return best;
+}
+
+const Relay* Gazetteer::FindBare(std::string_view text, std::string* alias) const {
+  text = TrimSpaces(text);
+  auto [b, e] = bare_.equal_range(Fold(text));
+  for (auto it = b; it != e; ++it) {
+    std::string_view full = it->second.alias;
+    auto toks = Tokenize(full);
+    if (!CapitalsAgree(text, full.substr(toks[1].begin))) continue;
+    if (alias) *alias = it->second.alias;
+    return &relays_[it->second.relay];
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Gazetteer::BareAliases() const {
+  std::vector<std::string> out;
+  for (const auto& [_, form] : bare_) {
+    auto toks = Tokenize(form.alias);
+    out.push_back(form.alias.substr(toks[1].begin));
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> Gazetteer::Lexicons() const {
+  return {{"RELAY", AllAliases()}, {"RELAY_BARE", BareAliases()}};
 }
 
 std::vector<std::string> Gazetteer::AllAliases() const {

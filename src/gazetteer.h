@@ -2,8 +2,10 @@
 //
 // Loaded from extractors/common/agencies.tsv (one entry a line, tab-separated:
 // name, aliases separated by '|', country, ownership state|public|private,
-// type agency|outlet|platform). Lookup is by folded alias (case, accents and
-// apostrophes ignored). Immutable after Load; thread-safe.
+// type agency|outlet|platform). Find() compares folded aliases (case, accents
+// and apostrophes ignored); FindIn() and FindBare() also require the capitals
+// of the alias in the text, so that "tout le monde" is not the outlet Le Monde.
+// Immutable after Load; thread-safe.
 #pragma once
 
 #include <map>
@@ -33,15 +35,30 @@ class Gazetteer {
   // The relay with this alias or name (folded comparison), or nullptr.
   const Relay* Find(std::string_view alias) const;
   // The relay whose alias or name occurs in `text` as whole words (the longest
-  // when several), with the alias as written there in *surface; or nullptr.
+  // when several) with the alias's capitals (a leading article excepted), with
+  // the alias as written there in *surface; or nullptr.
   const Relay* FindIn(std::string_view text, std::string* surface) const;
+  // The relay with an alias that is `text` plus a leading article ("Figaro" in
+  // "au Figaro" for "Le Figaro"), with that full alias in *alias; or nullptr.
+  // Capitals must agree as for FindIn.
+  const Relay* FindBare(std::string_view text, std::string* alias) const;
   // Every alias and name, for the {RELAY} macro of the rules.
   std::vector<std::string> AllAliases() const;
+  // The aliases that start with an article, without it, for {RELAY_BARE}.
+  std::vector<std::string> BareAliases() const;
+  // The macros the rules take from the gazetteer: RELAY and RELAY_BARE.
+  std::map<std::string, std::vector<std::string>> Lexicons() const;
 
  private:
   Gazetteer() = default;
+  struct Form {
+    size_t relay;       // index in relays_
+    std::string alias;  // as listed
+  };
   std::vector<Relay> relays_;
   std::map<std::string, size_t> by_alias_;  // folded alias -> index
+  std::multimap<std::string, Form> spelled_;  // folded alias -> its spellings
+  std::multimap<std::string, Form> bare_;     // folded alias minus article -> full alias
 };
 
 }  // namespace quotetrail

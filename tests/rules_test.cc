@@ -3,13 +3,14 @@
 // A *.cases file holds cases separated by blank lines: '>' lines are the
 // article (one paragraph each), then expectations: `quote TEXT` (the quote
 // checked; default the first found), `speaker NAME` ("-" for none), `via NAME`
-// (one of the quote's vias), `rule ID` (the rule that attributed it), or
-// `none` (no quote at all). Claims (kind "indirect", claims.rules) are
-// extracted for every case but never taken for a quote: `claim TEXT` checks the
-// claim with that reported clause instead of a quote (speaker, via, rule and
-// `mention TEXT` then apply to it; a `quote` beside it must be found too), and
-// `noclaim` says the case gives no claim. Every .rules file must have a .cases
-// file, and every rule id must be exercised by at least one case.
+// (one of the quote's vias; "-" for none), `not-via NAME` (not one of them),
+// `rule ID` (the rule that attributed it), or `none` (no quote at all). Claims
+// (kind "indirect", claims.rules) are extracted for every case but never taken
+// for a quote: `claim TEXT` checks the claim with that reported clause instead
+// of a quote (speaker, via, rule and `mention TEXT` then apply to it; a `quote`
+// beside it must be found too), and `noclaim` says the case gives no claim.
+// Every .rules file must have a .cases file, and every rule id must be
+// exercised by at least one case.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -71,7 +72,7 @@ TEST_CASE("every rule file has its cases and every case holds", "[rules]") {
   size_t checked = 0;
   for (const std::string& lang : (*extractor)->languages()) {
     fs::path dir = fs::path(QUOTETRAIL_EXTRACTORS_DIR) / lang;
-    auto ps = PatternSet::Load(QUOTETRAIL_EXTRACTORS_DIR, lang, {{"RELAY", (*extractor)->gazetteer().AllAliases()}});
+    auto ps = PatternSet::Load(QUOTETRAIL_EXTRACTORS_DIR, lang, (*extractor)->gazetteer().Lexicons());
     REQUIRE(ps.ok());
     std::set<std::string> exercised;
     for (const auto& entry : fs::directory_iterator(dir)) {
@@ -122,8 +123,12 @@ TEST_CASE("every rule file has its cases and every case holds", "[rules]") {
         }
         if (auto it = c.expect.find("speaker"); it != c.expect.end())
           CHECK(q->speaker == (it->second == "-" ? "" : it->second));
-        if (auto it = c.expect.find("via"); it != c.expect.end())
-          CHECK(std::find(q->via.begin(), q->via.end(), it->second) != q->via.end());
+        if (auto it = c.expect.find("via"); it != c.expect.end()) {
+          if (it->second == "-") CHECK(q->via.empty());
+          else CHECK(std::find(q->via.begin(), q->via.end(), it->second) != q->via.end());
+        }
+        if (auto it = c.expect.find("not-via"); it != c.expect.end())
+          CHECK(std::find(q->via.begin(), q->via.end(), it->second) == q->via.end());
         if (auto it = c.expect.find("rule"); it != c.expect.end()) {
           CHECK(q->pattern == it->second);
           exercised.insert(it->second);
