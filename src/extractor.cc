@@ -504,6 +504,20 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         w.attributed = true;
       }
     }
+    // A phrase quoted in a sentence with no speech verb ("Marc Guillemot a dû
+    // faire demi-tour après avoir entendu deux « bangs successifs »") is the
+    // words of the sentence's named subject, at low confidence.
+    if (!w.attributed) {
+      Speaker subj = resolver.SubjectBefore(w.sent_b, w.span.open);
+      if (!subj.name.empty()) {
+        static const Rule kSubject{"subject", "", 0, RuleScope::kBefore, 0.4, nullptr, 0, 0, 0};
+        w.best = Candidate();
+        w.best.rule = &kSubject;
+        w.best.speaker = subj;
+        w.best.score = 0.4 * subj.confidence;
+        w.attributed = true;
+      }
+    }
     if (w.attributed && !w.best.speaker.name.empty() && w.best.rule && w.best.rule->re == nullptr)
       resolver.NoteSpeaker(w.best.speaker, w.span.open);  // floated or shared speakers
     last = &w;

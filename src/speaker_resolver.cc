@@ -348,6 +348,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           subject = next;
         }
         note(*subject);
+        salient_.back().subject = true;
         continue;
       }
       if (&n <= subject) continue;
@@ -872,6 +873,32 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       s.confidence = 0.5;
       return s;
     }
+  }
+  return s;
+}
+
+Speaker SpeakerResolver::SubjectBefore(size_t sentence_begin, size_t pos) const {
+  Speaker s;
+  auto it = std::lower_bound(salient_.begin(), salient_.end(), sentence_begin,
+                             [](const Salient& v, size_t p) { return v.pos < p; });
+  for (; it != salient_.end() && it->pos < pos; ++it) {
+    if (!it->subject || it->entity < 0) continue;
+    // only a subject that opens its clause: "Dans l'après-midi, Marc Guillemot
+    // a dû ..." but not "Some of the protesters Wikinews interviewed said"
+    std::string_view lead = text_.substr(sentence_begin, it->pos - sentence_begin);
+    for (std::string_view sep : {",", " - ", " \u2014 ", " \u2013 "})  // adverbials, datelines
+      if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
+    bool opens = true;
+    for (const auto& t : Tokenize(lead)) {
+      std::string f = Fold(t.text);
+      if (!t.upper && !words_.HasWord("DETERMINER", f) && !words_.HasWord("TITLE", f)) opens = false;
+    }
+    if (!opens) break;
+    s.name = it->name;
+    s.kind = it->kind;
+    s.entity = it->entity;
+    s.confidence = 0.5;
+    break;
   }
   return s;
 }

@@ -51,6 +51,9 @@ class SpeakerResolver {
   // `pos` of the article. kNone when the phrase holds nothing usable.
   Mention PickMention(std::string_view phrase, size_t pos) const;
   Speaker Resolve(const Mention& m) const;
+  // The named subject of the sentence starting at `sentence_begin`, when it
+  // stands before `pos` (empty otherwise).
+  Speaker SubjectBefore(size_t sentence_begin, size_t pos) const;
   // Records that `s` spoke at `pos` (pronouns after it may refer to it).
   void NoteSpeaker(const Speaker& s, size_t pos);
   // The relay (agency/outlet) a name entity is, or nullptr.
@@ -73,7 +76,14 @@ class SpeakerResolver {
     bool possessive;
     bool parenthesised;
   };
-  struct Salient { size_t pos; int entity; std::string name; std::string kind; Gender gender; };
+  struct Salient {
+    size_t pos;
+    int entity;
+    std::string name;
+    std::string kind;
+    Gender gender;
+    bool subject = false;  // a sentence's subject (not a clause's, not a speaker noted later)
+  };
 
   void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts);
   int AddEntity(const std::vector<std::string_view>& tokens, size_t pos);
