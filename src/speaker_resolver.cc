@@ -238,6 +238,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (name_from >= name_to) { k = end; continue; }
     std::vector<std::string_view> name_tokens(run.begin() + name_from, run.begin() + name_to);
     size_t name_begin = toks[start + name_from].begin;
+    // "de L'Oréal": a capitalised elided article inside a sentence belongs to the name
+    if (name_from == 0 && start > 0 && !sentence_initial(start - 1) && toks[start - 1].end == toks[start].begin) {
+      std::string_view art = toks[start - 1].text;
+      if ((art == "L'" || art == "L\u2019") ) {
+        name_begin = toks[start - 1].begin;
+        name_tokens[0] = text_.substr(name_begin, toks[start].end - name_begin);
+      }
+    }
     int ent = AddEntity(name_tokens, name_begin);
     Entity& e = entities_[ent];
 
@@ -791,7 +799,15 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           const Salient& c = salient_[i];
           if (c.pos >= m.pos) continue;
           if (m.pos - c.pos > 5000) break;
-          if (c.kind != "organisation" || c.entity < 0) continue;
+          if (c.entity < 0) continue;
+          // an organisation, or the subject of this very sentence when its name
+          // is not a person's ("Europe Écologie Les Verts faisait part ... ; le
+          // parti écologiste pense")
+          auto sit = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
+          size_t sb = sit == sentence_starts_.begin() ? 0 : *(sit - 1);
+          bool same = c.subject && c.pos >= sb && entities_[c.entity].gender == Gender::kUnknown &&
+                      c.kind != "place";
+          if (c.kind != "organisation" && !same) continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
