@@ -268,6 +268,12 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       // A match test without groups runs on RE2's DFA; groups only on a hit.
       if (!r.re->Match(input, 0, ctx.size(), anchor, nullptr, 0)) continue;
       if (!r.re->Match(input, 0, ctx.size(), anchor, g.data(), g.size())) continue;
+      if (!r.unless.empty()) {
+        bool veto = false;
+        for (const auto& t : Tokenize(std::string_view(g[0].data(), g[0].size())))
+          if (ps.HasWord(r.unless, Fold(t.text))) { veto = true; break; }
+        if (veto) continue;
+      }
       Candidate c;
       c.rule = &r;
       if (r.cue_group) c.cue = std::string(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size())));

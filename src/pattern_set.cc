@@ -207,11 +207,14 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         long m = std::strtol(val.c_str(), &end, 10);
         if (val.empty() || *end || m < 1) return InvalidArgument(where + ": max_words must be a positive integer");
         p.rule.max_words = static_cast<int>(m);
+      } else if (key == "unless") {
+        if (val.empty()) return InvalidArgument(where + ": unless needs a lexicon name");
+        p.rule.unless = val;
       } else if (key == "re") {
         if (p.re.empty()) p.re_line = static_cast<int>(n + 1);
         p.re += val;
       } else {
-        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, re)");
+        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, unless, re)");
       }
     }
     for (auto& p : pending) {

@@ -11,6 +11,7 @@
 //       scope before|after|sentence|claim
 //       confidence 0.0..1.0
 //       max_words N        (optional) only for quotes of at most N words
+//       unless LEXICON     (optional) not when the match holds a word of LEXICON
 //       re REGEX           RE2 syntax with {MACRO}s; several `re` lines join
 //                          with no separator (for long patterns)
 //     `before` rules match the text left of the quote and must end at it ($);
@@ -55,6 +56,7 @@ struct Rule {
   int via_group = 0;
   int claim_group = 0;    // claim rules only
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
+  std::string unless;     // lexicon: the rule does not apply when its match holds one of its words
 };
 
 class PatternSet {
