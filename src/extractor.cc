@@ -341,6 +341,18 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             break;
           }
         }
+        // "The palace issued the following statement from the king:": the
+        // document's author is the speaker.
+        if (r.scope == RuleScope::kBefore) {
+          auto st = Tokenize(sp);
+          for (size_t k = 0; k + 2 < st.size(); ++k) {
+            if (!ps.HasWord("DOC_WORD", Fold(st[k].text)) || !ps.HasWord("AGENT_PREP", Fold(st[k + 1].text))) continue;
+            std::string_view inner = sp.substr(st[k + 2].begin);
+            Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
+            if (im.type != Mention::kNone) c.mention = im;
+            break;
+          }
+        }
         // "Le quotidien Le Parisien rapporte que le ministre a déclaré : « ... »":
         // the relaying verb sits inside the subject phrase.
         if (r.scope == RuleScope::kBefore) {

@@ -512,6 +512,17 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         bool appositive = k + 1 != si && words_.HasWord("DETERMINER", Fold(st[0].text));
         if (appositive && k > 0) continue;
         if (!in.empty()) return as_name(in.back());
+        // no name: the noun phrase the relative follows ("des représailles de
+        // l'organisation islamique, qui affirme")
+        auto nt = Tokenize(text_.substr(segs[k].first, se - segs[k].first), segs[k].first);
+        for (size_t j = nt.size(); j-- > 0 && nt.size() - j <= 6;) {
+          if (!words_.HasWord("DETERMINER", Fold(nt[j].text))) continue;
+          if (j > 0 && words_.HasWord("PREPOSITION", Fold(nt[j - 1].text)) && nt.size() - j < 2) break;
+          m.type = Mention::kDescription;
+          m.text = std::string(TrimSpaces(text_.substr(nt[j].begin, nt.back().end - nt[j].begin)));
+          m.pos = nt[j].begin;
+          return m;
+        }
         break;
       }
     }
@@ -644,6 +655,22 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   if (!lead.empty() && !toks.empty() && lead.front()->begin == toks.front().begin) return as_name(lead.front());
   // Description: the subject segment itself, when it is a short noun phrase.
   std::string_view seg = TrimSpaces(text_.substr(segs[first].first, segs[first].second - segs[first].first));
+  // The noun phrase ends at its verb: "The palace | issued the following
+  // statement", "The study itself | outlined".
+  for (size_t i = 1; i < toks.size(); ++i) {
+    std::string f = Fold(toks[i].text);
+    bool verb_like = words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PRES", f) ||
+                     words_.HasWord("CUE_FIN", f) || words_.HasWord("REPORT_CUE", f) ||
+                     words_.HasWord("CUE_PPR", f) || words_.HasWord("AUX", f) ||
+                     (!toks[i].upper && f.size() > 4 && f.ends_with("ed") &&
+                      !words_.HasWord("DETERMINER", Fold(toks[i - 1].text)));
+    if (words_.HasWord("INTENSIFIER", f)) verb_like = true;  // "The study itself"
+    if (!verb_like) continue;
+    size_t b = toks[0].begin;
+    seg = text_.substr(b, toks[i - 1].end - b);
+    toks.resize(i);
+    break;
+  }
   size_t content = 0;
   bool verb = false;  // "Ces actes sont des représailles de ...": a clause, not a noun phrase
   for (const auto& t : toks) {
