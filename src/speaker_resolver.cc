@@ -480,6 +480,15 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   auto as_name = [&](const NameSpan* n) {
     // "One MP", "a Reuters reporter": a name after an indefinite word is not the speaker's
     auto before = Tokenize(text_.substr(pos, n->begin > pos ? n->begin - pos : 0), pos);
+    // ... or inside a phrase that opens with one: "A source within the central Interior Ministry"
+    std::string_view lead_text = text_.substr(pos, n->begin > pos ? n->begin - pos : 0);
+    if (before.size() >= 2 && words_.HasWord("INDEFINITE", Fold(before.front().text)) &&
+        lead_text.find(',') == std::string_view::npos) {
+      m.type = Mention::kDescription;
+      m.text = std::string(text_.substr(before.front().begin, n->end - before.front().begin));
+      m.pos = before.front().begin;
+      return m;
+    }
     if (!before.empty() && words_.HasWord("INDEFINITE", Fold(before.back().text)) &&
         TrimSpaces(text_.substr(before.back().end, n->begin - before.back().end)).empty()) {
       m.type = Mention::kDescription;
@@ -733,7 +742,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         if (!m.plural && m.gender != Gender::kUnknown) {
           if (c.kind != "person" || c.entity < 0) continue;
           const Entity& e = entities_[c.entity];
-          if (e.tokens.size() < 2 && e.desc.empty() && e.gender == Gender::kUnknown) continue;
+          // a one-word name of unknown gender is too weak a candidate
+          if (e.tokens.size() < 2 && e.gender == Gender::kUnknown) continue;
         }
         if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person") continue;  // "it"
         s.name = c.name;
@@ -760,7 +770,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
             int full = ExpandToFullest(n->entity, n->begin);
             const Entity& e = entities_[full];
             if (e.kind != "person" || e.tokens.size() < 2) continue;
-            if (e.gender != Gender::kUnknown && e.gender != m.gender) continue;
+            if (e.gender != m.gender) continue;  // known to match: this is a weaker guess
             s.name = e.name;  // the latest one wins
             s.kind = e.kind;
             s.entity = full;
