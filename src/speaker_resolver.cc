@@ -885,10 +885,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (c.pos >= m.pos || c.entity >= 0) continue;
           if (m.pos - c.pos > 20000) break;
           std::vector<std::string> cw = ContentWords(c.name);
-          bool all = std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+          std::vector<std::string> mine = ContentWords(m.text);
+          bool all = !mine.empty() && std::all_of(mine.begin(), mine.end(), [&](const std::string& w) {
             return std::find(cw.begin(), cw.end(), w) != cw.end();
           });
-          if (all && cw.size() > words.size()) {
+          if (all && cw.size() > mine.size()) {
             s.name = c.name;
             s.kind = c.kind;
             s.confidence = 0.6;
