@@ -290,6 +290,22 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         }
       }
     }
+    // "Le groupe de cosmétique français, numéro un mondial, L'Oréal a ...": a
+    // sentence that opens with a description set off by commas before the name
+    {
+      auto sit = std::upper_bound(sentence_starts.begin(), sentence_starts.end(), toks[start].begin);
+      size_t sb = sit == sentence_starts.begin() ? 0 : *(sit - 1);
+      std::string_view lead = text_.substr(sb, name_begin - sb);
+      for (std::string_view sep : {" - ", " \u2014 ", " \u2013 "})
+        if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
+      std::string_view trimmed = TrimSpaces(lead);
+      size_t comma = trimmed.find(',');
+      if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
+        auto ft = Tokenize(trimmed.substr(0, comma));
+        if (!ft.empty() && words_.HasWord("DETERMINER", Fold(ft[0].text)))
+          for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
+      }
+    }
     for (auto& d : desc) if (d.size() >= 3) e.desc.push_back(d);
     if (e.gender == Gender::kUnknown) e.gender = g;
 
@@ -740,10 +756,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (!m.plural && c.kind == "group") continue;
         }
         if (!m.plural && m.gender != Gender::kUnknown) {
-          if (c.kind != "person" || c.entity < 0) continue;
-          const Entity& e = entities_[c.entity];
-          // a one-word name of unknown gender is too weak a candidate
-          if (e.tokens.size() < 2 && e.gender == Gender::kUnknown) continue;
+          if (c.kind != "person") continue;
+          // a one-word name of unknown gender is too weak a candidate (a
+          // description of a person, "un porte-parole de la police", is fine)
+          if (c.entity >= 0 && entities_[c.entity].tokens.size() < 2 &&
+              entities_[c.entity].gender == Gender::kUnknown)
+            continue;
         }
         if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person") continue;  // "it"
         s.name = c.name;
@@ -923,7 +941,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (i < dt.size() && words_.HasWord("ORG_WORD", Fold(dt[i].text)))
         for (size_t j = i + 1; j < dt.size(); ++j) institution |= dt[j].upper;
       if ((head_upper || institution) && i > 0 && i < dt.size()) s.name = m.text.substr(dt[i].begin);
-      s.kind = institution || head_upper ? "organisation" : "group";
+      bool person_head = !words.empty() && (words_.HasWord("TITLE", words[0]) || words_.HasWord("PERSON_NOUN", words[0]));
+      s.kind = institution || head_upper ? "organisation" : person_head ? "person" : "group";
       s.confidence = 0.5;
       return s;
     }
