@@ -282,7 +282,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       if (stop == std::string_view::npos) stop = text_.size();
       std::string_view app = text_.substr(after + 1, stop - after - 1);
       auto at = Tokenize(app);
-      if (!at.empty() && !at[0].upper && at.size() <= 12) {
+      // an appositive holds no verb ("According to Reuters, the minister said" is a clause)
+      bool clause = std::any_of(at.begin(), at.end(), [&](const Token& t) {
+        std::string f = Fold(t.text);
+        return words_.HasWord("AUX", f) || words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PRES", f) ||
+               words_.HasWord("CUE_FIN", f) || words_.HasWord("COPULA", f);
+      });
+      if (!at.empty() && !at[0].upper && at.size() <= 12 && !clause) {
         std::string f0 = Fold(at[0].text);
         if (words_.HasWord("DETERMINER", f0) || words_.HasWord("TITLE", f0)) {
           if (words_.HasWord("FEMALE", f0) && at.size() > 1) g = Gender::kFemale;
@@ -466,6 +472,12 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   size_t end = pos + phrase.size();
   // Comma-separated segments; leading adverbial ones ("Selon l'agence KCNA,",
   // "Interrogé sur ...,", "In a statement,") are skipped when more follow.
+  // "Geneva, March 3 (Reuters) - President John Carter": a dateline is not the subject
+  for (std::string_view sep : {") - ", ") \u2014 ", ") \u2013 "}) {
+    std::string_view ph = text_.substr(pos, end - pos);
+    if (size_t d = ph.rfind(sep); d != std::string_view::npos && d + sep.size() < ph.size())
+      pos += d + sep.size();
+  }
   std::vector<std::pair<size_t, size_t>> segs;
   size_t b = pos;
   for (size_t i = pos; i < end; ++i) {
@@ -863,6 +875,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           bool same = c.subject && c.pos >= sb && entities_[c.entity].gender == Gender::kUnknown &&
                       c.kind != "place";
           if (c.kind != "organisation" && !same) continue;
+          // a news agency or outlet is "le quotidien", "the agency", not "the company"
+          if (relays_.Find(c.name) && !words_.HasWord("MEDIA_WORD", words[0])) continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
@@ -873,7 +887,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "l'expert", "the judge", "le Président-candidat": a short definite
       // description of a person refers to the person last in subject position
       // (or speaking) nearby, of a compatible gender.
-      if (!words.empty() && !proper && dt.size() <= 3 && words_.HasWord("DETERMINER", Fold(dt[0].text)) &&
+      if (!words.empty() && !proper && dt.size() == 2 && words_.HasWord("DETERMINER", Fold(dt[0].text)) &&
           !words_.HasWord("INDEFINITE", Fold(dt[0].text)) &&
           std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return words_.HasWord("TITLE", w) || words_.HasWord("PERSON_NOUN", w);
@@ -941,7 +955,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (i < dt.size() && words_.HasWord("ORG_WORD", Fold(dt[i].text)))
         for (size_t j = i + 1; j < dt.size(); ++j) institution |= dt[j].upper;
       if ((head_upper || institution) && i > 0 && i < dt.size()) s.name = m.text.substr(dt[i].begin);
-      bool person_head = !words.empty() && (words_.HasWord("TITLE", words[0]) || words_.HasWord("PERSON_NOUN", words[0]));
+      bool person_head = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+        return words_.HasWord("TITLE", w) || words_.HasWord("PERSON_NOUN", w);
+      });
       s.kind = institution || head_upper ? "organisation" : person_head ? "person" : "group";
       s.confidence = 0.5;
       return s;
