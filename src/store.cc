@@ -57,6 +57,7 @@ struct Store::State {
     int64_t relay = 0;
   };
   std::unordered_map<std::string, int64_t> relay_ids;  // relay name -> agencies.id
+  std::unordered_map<std::string, int64_t> via_relays; // via as written -> agencies.id or 0
   std::unordered_map<std::string, Outlet> outlets;     // Fold(name) -> outlet
   SpeakerDirectory speakers;
   QuoteClusters clusters;
@@ -86,6 +87,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url, const Gazette
       tx.exec_params(sql::kIngestLock, sql::kIngestLockKey);
     }
     tx.exec(sql::kCreateQuoteStage);
+    tx.exec(sql::kAsyncCommit);
   } catch (const pqxx::undefined_table& e) {
     return FailedPrecondition(std::string("the database has no quotetrail schema (run quotetrail migrate): ") + e.what());
   } catch (const std::exception& e) {
@@ -315,19 +317,24 @@ Status Store::WriteBatch(std::vector<DocumentRecord>& docs, WriteOutcome* out) {
       }
       doc_rows.push_back(dr);
 
-      // Relays of each quote, and of the whole article.
-      std::vector<std::vector<int64_t>> quote_relays(d.quotes.size());
+      // Relays of each via (0: not a relay), of each quote, and of the article.
+      std::vector<std::vector<int64_t>> via_ids(d.quotes.size()), quote_relays(d.quotes.size());
       std::vector<int64_t> article_relays;
       for (size_t i = 0; i < d.quotes.size(); ++i) {
         for (const std::string& via : d.quotes[i].via) {
-          const Relay* relay = gazetteer_.Find(via);
-          if (relay == nullptr) continue;
-          auto id = st.relay_ids.find(relay->name);
-          if (id == st.relay_ids.end()) continue;
-          if (std::find(quote_relays[i].begin(), quote_relays[i].end(), id->second) == quote_relays[i].end())
-            quote_relays[i].push_back(id->second);
-          if (std::find(article_relays.begin(), article_relays.end(), id->second) == article_relays.end())
-            article_relays.push_back(id->second);
+          auto memo = st.via_relays.find(via);
+          if (memo == st.via_relays.end()) {
+            const Relay* relay = gazetteer_.Find(via);
+            auto id = relay ? st.relay_ids.find(relay->name) : st.relay_ids.end();
+            memo = st.via_relays.emplace(via, id == st.relay_ids.end() ? 0 : id->second).first;
+          }
+          const int64_t id = memo->second;
+          via_ids[i].push_back(id);
+          if (id == 0) continue;
+          if (std::find(quote_relays[i].begin(), quote_relays[i].end(), id) == quote_relays[i].end())
+            quote_relays[i].push_back(id);
+          if (std::find(article_relays.begin(), article_relays.end(), id) == article_relays.end())
+            article_relays.push_back(id);
         }
       }
 
@@ -357,12 +364,7 @@ Status Store::WriteBatch(std::vector<DocumentRecord>& docs, WriteOutcome* out) {
         }
         new_occurrences.insert(o.id);
         for (size_t v = 0; v < q.via.size(); ++v) {
-          const Relay* relay = gazetteer_.Find(q.via[v]);
-          int64_t agency = 0;
-          if (relay != nullptr) {
-            auto id = st.relay_ids.find(relay->name);
-            if (id != st.relay_ids.end()) agency = id->second;
-          }
+          const int64_t agency = via_ids[i][v];
           bool dup = std::any_of(via_rows.begin(), via_rows.end(), [&](const ViaRow& r) {
             return r.occurrence_id == o.id && r.agency_id == agency && r.label == q.via[v];
           });

@@ -16,7 +16,9 @@
 //   occurrence_via  the relays and documents it came through, in order
 // Write() takes a batch of documents and commits them in ONE transaction,
 // so a crash or a kill leaves whole batches (hence whole documents) or
-// nothing. Rows go in with COPY; ids come from the tables' sequences,
+// nothing. Commits are asynchronous (synchronous_commit = off): a crash of
+// the server or the machine, not of ingest, may lose the last batches
+// committed, which ingesting again stores (see store_sql.h). Rows go in with COPY; ids come from the tables' sequences,
 // reserved in blocks (a run leaves gaps of at most a block).
 //
 // State: clustering and speaker matching need every cluster and speaker in

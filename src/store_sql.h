@@ -35,6 +35,13 @@ WHERE (agencies.aliases, agencies.country, agencies.ownership, agencies.kind)
       IS DISTINCT FROM (EXCLUDED.aliases, EXCLUDED.country, EXCLUDED.ownership, EXCLUDED.kind)
 )sql";
 
+// Commits of the writing session do not wait for the WAL to reach the disk.
+// Each batch stays atomic (whole documents or none); only a crash of the
+// server or the machine can lose the last batches committed (well under a
+// second), and ingest is idempotent: running it again stores them. Saves a
+// disk flush per batch.
+inline constexpr const char* kAsyncCommit = "SET synchronous_commit = off";
+
 // Staging table for the clusters a batch touches (new and changed alike),
 // merged into quotes by kMergeQuotes. Emptied at each commit.
 inline constexpr const char* kCreateQuoteStage = R"sql(
