@@ -253,6 +253,10 @@ Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extra
   ropts.warning = [&](const std::string& m) { report(options.on_warning, m); };
   for (size_t f = 0; f < files.size() && !stopped; ++f) {
     uint64_t text_bytes = 0;
+    // documents.source names the file absolutely: it outlives the working directory.
+    std::error_code ec;
+    const std::string absolute =
+        files[f] == "-" ? "" : std::filesystem::absolute(files[f], ec).lexically_normal().string();
     ReadArticles(files[f], ropts, [&](Result<Article> a) {
       if (stopped) return;
       if (!a.ok()) {
@@ -260,6 +264,8 @@ Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extra
         ++chunk.failed;
         return;
       }
+      if (!absolute.empty() && a->source.compare(0, files[f].size(), files[f]) == 0)
+        a->source = absolute + a->source.substr(files[f].size());
       text_bytes += a->text.size();
       chunk.bytes += a->text.size();
       pending.push_back(std::move(a).value());

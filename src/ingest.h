@@ -11,6 +11,8 @@
 //      time that is missing or unreadable becomes the ingest time, flagged
 //      published_estimated (an unreadable one is also a warning); the
 //      language is the article's, else the detected one;
+//      documents.source is the article's source with its file made absolute
+//      ("/data/wire.jsonl:12", "<stdin>");
 //   3. extracts the quotes on `threads` threads;
 //   4. hands the chunk to a writer thread, which stores it in one
 //      transaction (Store::Write) while the next chunk is read and

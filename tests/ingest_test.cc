@@ -49,11 +49,14 @@ void WriteFile(const std::string& path, const std::string& content) {
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }  // paths here hold no quote
 
-// Runs quotetrail with `args` (shell words), standard input from `input`.
-Run Quotetrail(const std::string& args, const std::string& input = "/dev/null") {
+// Runs quotetrail with `args` (shell words), standard input from `input`,
+// in directory `cwd` when not empty.
+Run Quotetrail(const std::string& args, const std::string& input = "/dev/null",
+               const std::string& cwd = "") {
   TempDir tmp("qt-ingest-cli");
-  std::string cmd = Q(QUOTETRAIL_BINARY) + " " + args + " >" + Q(tmp.path() + "/out") + " 2>" +
-                    Q(tmp.path() + "/err") + " <" + Q(input);
+  std::string cmd = (cwd.empty() ? "" : "cd " + Q(cwd) + " && ") + Q(QUOTETRAIL_BINARY) + " " +
+                    args + " >" + Q(tmp.path() + "/out") + " 2>" + Q(tmp.path() + "/err") + " <" +
+                    Q(input);
   int status = std::system(cmd.c_str());
   Run r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -227,6 +230,11 @@ TEST_CASE("command-line outlet and date override the page's, and - reads standar
   CHECK(One(url, "SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM documents") ==
         "2025-01-02 03:04:05");
   CHECK(One(url, "SELECT source FROM documents") == "<stdin>");
+  // A relative path is stored absolute.
+  WriteFile(tmp.path() + "/note.txt", "Il a dit : « Nous verrons bien demain ce qu’il en est. »\n");
+  Run rel = Quotetrail("--db " + Q(url) + " ingest note.txt", "/dev/null", tmp.path());
+  REQUIRE(rel.exit_code == 0);
+  CHECK(One(url, "SELECT source FROM documents WHERE source LIKE '%note.txt'") == tmp.path() + "/note.txt");
   Run bad = Quotetrail("--db " + Q(url) + " ingest --published-at yesterday -", tmp.path() + "/page.html");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("--published-at: not a date/time"));
