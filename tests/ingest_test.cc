@@ -21,26 +21,18 @@
 #include <vector>
 
 #include "database.h"
+#include "support/cli_run.h"
 #include "support/pg_harness.h"
 
 extern char** environ;
 
 using namespace quotetrail;
+using quotetrail::testing::QueryOne;
+using quotetrail::testing::Quotetrail;
+using quotetrail::testing::Run;
 using quotetrail::testing::TempDir;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
@@ -48,30 +40,6 @@ void WriteFile(const std::string& path, const std::string& content) {
 }
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }  // paths here hold no quote
-
-// Runs quotetrail with `args` (shell words), standard input from `input`,
-// in directory `cwd` when not empty.
-Run Quotetrail(const std::string& args, const std::string& input = "/dev/null",
-               const std::string& cwd = "") {
-  TempDir tmp("qt-ingest-cli");
-  std::string cmd = (cwd.empty() ? "" : "cd " + Q(cwd) + " && ") + Q(QUOTETRAIL_BINARY) + " " +
-                    args + " >" + Q(tmp.path() + "/out") + " 2>" + Q(tmp.path() + "/err") + " <" +
-                    Q(input);
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFile(tmp.path() + "/out");
-  r.err = ReadFile(tmp.path() + "/err");
-  return r;
-}
-
-std::string One(const std::string& url, const std::string& sql) {
-  auto conn = Connect(url);
-  REQUIRE(conn.ok());
-  pqxx::nontransaction tx(**conn);
-  auto row = tx.exec1(sql);
-  return row[0].is_null() ? "<null>" : row[0].as<std::string>();
-}
 
 // An article page as news sites publish it.
 const char* kPage = R"(<!DOCTYPE html>
@@ -117,7 +85,7 @@ void WriteCorpus(const std::string& dir) {
 }
 
 int64_t Count(const std::string& url, const std::string& table) {
-  return std::stoll(One(url, "SELECT count(*) FROM " + table));
+  return std::stoll(QueryOne(url, "SELECT count(*) FROM " + table));
 }
 
 // external_id -> "occurrences/vias" of each stored document.
@@ -157,20 +125,20 @@ TEST_CASE("ingest stores pages with their metadata, reports bad input by file an
 
   // Metadata of the page, as news sites publish it.
   const std::string page = "(SELECT * FROM documents WHERE source LIKE '%lavrov.html')";
-  CHECK(One(url, "SELECT url FROM " + page + " d") == "https://courrier.example/monde/lavrov-wonsan");
-  CHECK(One(url, "SELECT title FROM " + page + " d") == "Lavrov à Wonsan");
-  CHECK(One(url, "SELECT o.name FROM " + page + " d JOIN outlets o ON o.id = d.outlet_id") == "Le Courrier");
-  CHECK(One(url, "SELECT language FROM " + page + " d") == "fr");
-  CHECK(One(url, "SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' ' || "
+  CHECK(QueryOne(url, "SELECT url FROM " + page + " d") == "https://courrier.example/monde/lavrov-wonsan");
+  CHECK(QueryOne(url, "SELECT title FROM " + page + " d") == "Lavrov à Wonsan");
+  CHECK(QueryOne(url, "SELECT o.name FROM " + page + " d JOIN outlets o ON o.id = d.outlet_id") == "Le Courrier");
+  CHECK(QueryOne(url, "SELECT language FROM " + page + " d") == "fr");
+  CHECK(QueryOne(url, "SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' ' || "
                  "published_at_estimated FROM " + page + " d") == "2025-07-12 08:00 false");
   // A text file has no date: the ingest time stands in, flagged.
-  CHECK(One(url, "SELECT published_at_estimated FROM documents WHERE source LIKE '%note.txt'") == "t");
+  CHECK(QueryOne(url, "SELECT published_at_estimated FROM documents WHERE source LIKE '%note.txt'") == "t");
 
   // The copy of the next day joined the page's cluster; the page is the first appearance.
   const std::string cluster =
       "(SELECT q.* FROM quotes q WHERE q.norm_text LIKE 'prete a soutenir%')";
-  CHECK(One(url, "SELECT occurrence_count FROM " + cluster + " q") == "2");
-  CHECK(One(url, "SELECT d.source LIKE '%lavrov.html' FROM " + cluster +
+  CHECK(QueryOne(url, "SELECT occurrence_count FROM " + cluster + " q") == "2");
+  CHECK(QueryOne(url, "SELECT d.source LIKE '%lavrov.html' FROM " + cluster +
                      " q JOIN occurrences o ON o.id = q.first_occurrence_id "
                      "JOIN documents d ON d.id = o.document_id") == "t");
 
@@ -226,15 +194,15 @@ TEST_CASE("command-line outlet and date override the page's, and - reads standar
                      tmp.path() + "/page.html");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(One(url, "SELECT o.name FROM documents d JOIN outlets o ON o.id = d.outlet_id") == "Gazette du Nord");
-  CHECK(One(url, "SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM documents") ==
+  CHECK(QueryOne(url, "SELECT o.name FROM documents d JOIN outlets o ON o.id = d.outlet_id") == "Gazette du Nord");
+  CHECK(QueryOne(url, "SELECT to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM documents") ==
         "2025-01-02 03:04:05");
-  CHECK(One(url, "SELECT source FROM documents") == "<stdin>");
+  CHECK(QueryOne(url, "SELECT source FROM documents") == "<stdin>");
   // A relative path is stored absolute.
   WriteFile(tmp.path() + "/note.txt", "Il a dit : « Nous verrons bien demain ce qu’il en est. »\n");
   Run rel = Quotetrail("--db " + Q(url) + " ingest note.txt", "/dev/null", tmp.path());
   REQUIRE(rel.exit_code == 0);
-  CHECK(One(url, "SELECT source FROM documents WHERE source LIKE '%note.txt'") == tmp.path() + "/note.txt");
+  CHECK(QueryOne(url, "SELECT source FROM documents WHERE source LIKE '%note.txt'") == tmp.path() + "/note.txt");
   Run bad = Quotetrail("--db " + Q(url) + " ingest --published-at yesterday -", tmp.path() + "/page.html");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("--published-at: not a date/time"));
@@ -330,6 +298,6 @@ TEST_CASE("an ingest killed midway and run again ends with the counts of an unin
         "SELECT count(*) FROM occurrences WHERE derived_from_occurrence_id IS NULL",
         "SELECT string_agg(occurrence_count::text, ',' ORDER BY occurrence_count) FROM quotes"}) {
     INFO(sql);
-    CHECK(One(url, sql) == One(reference, sql));
+    CHECK(QueryOne(url, sql) == QueryOne(reference, sql));
   }
 }

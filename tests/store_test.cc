@@ -18,6 +18,7 @@
 #include "timestamp.h"
 
 using namespace quotetrail;
+using quotetrail::testing::QueryOne;
 
 namespace {
 
@@ -83,14 +84,6 @@ WriteOutcome Write(Store& store, std::vector<DocumentRecord> docs) {
   return std::move(w).value();
 }
 
-std::string One(const std::string& url, const std::string& sql) {
-  auto conn = Connect(url);
-  REQUIRE(conn.ok());
-  pqxx::nontransaction tx(**conn);
-  auto row = tx.exec1(sql);
-  return row[0].is_null() ? "<null>" : row[0].as<std::string>();
-}
-
 }  // namespace
 
 TEST_CASE("a truncated copy published later, citing the agency, joins the earlier article's "
@@ -107,26 +100,26 @@ TEST_CASE("a truncated copy published later, citing the agency, joins the earlie
                                {Quote(kFull, "Kim Jong-un")})});
   CHECK(w2.documents_added == 1);
 
-  CHECK(One(url, "SELECT count(*) FROM quotes") == "1");
-  CHECK(One(url, "SELECT canonical_text FROM quotes") == kFull);
-  CHECK(One(url, "SELECT occurrence_count || '/' || document_count FROM quotes") == "2/2");
+  CHECK(QueryOne(url, "SELECT count(*) FROM quotes") == "1");
+  CHECK(QueryOne(url, "SELECT canonical_text FROM quotes") == kFull);
+  CHECK(QueryOne(url, "SELECT occurrence_count || '/' || document_count FROM quotes") == "2/2");
   // First appearance: the KCNA dispatch, published the day before.
-  CHECK(One(url, "SELECT d.external_id FROM quotes q JOIN occurrences o ON o.id = q.first_occurrence_id "
+  CHECK(QueryOne(url, "SELECT d.external_id FROM quotes q JOIN occurrences o ON o.id = q.first_occurrence_id "
                  "JOIN documents d ON d.id = o.document_id") == "kcna");
-  CHECK(One(url, "SELECT to_char(first_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM quotes") ==
+  CHECK(QueryOne(url, "SELECT to_char(first_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM quotes") ==
         "2025-07-11 21:00");
   // The copy came through KCNA, and derives from KCNA's own dispatch.
-  CHECK(One(url, "SELECT a.name FROM occurrence_via v JOIN agencies a ON a.id = v.agency_id") == "KCNA");
-  CHECK(One(url, "SELECT v.label FROM occurrence_via v") == "Korean Central News Agency");
-  CHECK(One(url, "SELECT d2.external_id FROM occurrences o JOIN documents d ON d.id = o.document_id "
+  CHECK(QueryOne(url, "SELECT a.name FROM occurrence_via v JOIN agencies a ON a.id = v.agency_id") == "KCNA");
+  CHECK(QueryOne(url, "SELECT v.label FROM occurrence_via v") == "Korean Central News Agency");
+  CHECK(QueryOne(url, "SELECT d2.external_id FROM occurrences o JOIN documents d ON d.id = o.document_id "
                  "JOIN occurrences src ON src.id = o.derived_from_occurrence_id "
                  "JOIN documents d2 ON d2.id = src.document_id WHERE d.external_id = 'ouest'") == "kcna");
-  CHECK(One(url, "SELECT count(*) FROM occurrences WHERE derived_from_occurrence_id IS NULL") == "1");
+  CHECK(QueryOne(url, "SELECT count(*) FROM occurrences WHERE derived_from_occurrence_id IS NULL") == "1");
   // One speaker for both spellings, no conflict.
-  CHECK(One(url, "SELECT count(DISTINCT speaker_id) FROM occurrences") == "1");
-  CHECK(One(url, "SELECT speaker_conflict FROM quotes") == "f");
+  CHECK(QueryOne(url, "SELECT count(DISTINCT speaker_id) FROM occurrences") == "1");
+  CHECK(QueryOne(url, "SELECT speaker_conflict FROM quotes") == "f");
   // The outlet KCNA is the relay KCNA.
-  CHECK(One(url, "SELECT a.name FROM outlets o JOIN agencies a ON a.id = o.agency_id") == "KCNA");
+  CHECK(QueryOne(url, "SELECT a.name FROM outlets o JOIN agencies a ON a.id = o.agency_id") == "KCNA");
 }
 
 TEST_CASE("the same words given to two speakers are one cluster flagged as a conflict", "[store]") {
@@ -137,17 +130,17 @@ TEST_CASE("the same words given to two speakers are one cluster flagged as a con
                  Doc("b", "2025-03-02", "Le Figaro", {Quote("Nous ne céderons jamais devant ceux "
                                                             "qui veulent nous diviser !",
                                                             "Bruno Durand")})});
-  CHECK(One(url, "SELECT count(*) FROM quotes") == "1");
-  CHECK(One(url, "SELECT speaker_conflict FROM quotes") == "t");
-  CHECK(One(url, "SELECT speaker_count FROM quotes") == "2");
-  CHECK(One(url, "SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM quote_speakers qs "
+  CHECK(QueryOne(url, "SELECT count(*) FROM quotes") == "1");
+  CHECK(QueryOne(url, "SELECT speaker_conflict FROM quotes") == "t");
+  CHECK(QueryOne(url, "SELECT speaker_count FROM quotes") == "2");
+  CHECK(QueryOne(url, "SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM quote_speakers qs "
                  "JOIN speakers s ON s.id = qs.speaker_id") == "Alice Martin, Bruno Durand");
   // Each occurrence keeps its own attribution.
-  CHECK(One(url, "SELECT string_agg(d.external_id || ':' || s.name, ' ' ORDER BY d.external_id) "
+  CHECK(QueryOne(url, "SELECT string_agg(d.external_id || ':' || s.name, ' ' ORDER BY d.external_id) "
                  "FROM occurrences o JOIN documents d ON d.id = o.document_id "
                  "JOIN speakers s ON s.id = o.speaker_id") == "a:Alice Martin b:Bruno Durand");
   // The main speaker: ties go to the earliest.
-  CHECK(One(url, "SELECT s.name FROM quotes q JOIN speakers s ON s.id = q.speaker_id") == "Alice Martin");
+  CHECK(QueryOne(url, "SELECT s.name FROM quotes q JOIN speakers s ON s.id = q.speaker_id") == "Alice Martin");
 }
 
 TEST_CASE("writing the same documents again adds nothing and counts them as skipped", "[store]") {
@@ -175,7 +168,7 @@ TEST_CASE("writing the same documents again adds nothing and counts them as skip
   CHECK(twice.documents_added == 1);
   CHECK(twice.documents_skipped == 1);
   // A via that is no relay is kept by its words.
-  CHECK(One(url, "SELECT count(*) FROM occurrence_via WHERE agency_id IS NULL AND label = 'un communiqué'") == "1");
+  CHECK(QueryOne(url, "SELECT count(*) FROM occurrence_via WHERE agency_id IS NULL AND label = 'un communiqué'") == "1");
 }
 
 TEST_CASE("a document the database refuses is reported and the rest of its batch is stored",
@@ -190,10 +183,10 @@ TEST_CASE("a document the database refuses is reported and the rest of its batch
   CHECK(w.occurrences_added == 2);
   REQUIRE(w.failures.size() == 1);
   CHECK_THAT(w.failures[0], Catch::StartsWith("bad.txt: not stored: "));
-  CHECK(One(url, "SELECT string_agg(external_id, ',' ORDER BY external_id) FROM documents") == "a,c");
+  CHECK(QueryOne(url, "SELECT string_agg(external_id, ',' ORDER BY external_id) FROM documents") == "a,c");
   // Nothing of the refused document is left behind, and the others cluster.
-  CHECK(One(url, "SELECT count(*) FROM occurrences") == "2");
-  CHECK(One(url, "SELECT occurrence_count FROM quotes") == "2");
+  CHECK(QueryOne(url, "SELECT count(*) FROM occurrences") == "2");
+  CHECK(QueryOne(url, "SELECT occurrence_count FROM quotes") == "2");
 }
 
 TEST_CASE("a store opened later clusters new documents into the clusters and speakers stored",
@@ -206,12 +199,12 @@ TEST_CASE("a store opened later clusters new documents into the clusters and spe
   auto store = OpenStore(url);
   Write(*store, {Doc("b", "2025-03-02", "BBC", {Quote(kTruncated, "Sergei Lavrov")}),
                  Doc("c", "2025-03-03", "", {Quote(kTruncated, "Lavrov")})});
-  CHECK(One(url, "SELECT count(*) FROM quotes") == "1");
-  CHECK(One(url, "SELECT count(*) FROM speakers") == "1");
-  CHECK(One(url, "SELECT name FROM speakers") == "Sergueï Lavrov");
-  CHECK(One(url, "SELECT string_agg(alias_norm, ',' ORDER BY alias_norm) FROM speaker_aliases") ==
+  CHECK(QueryOne(url, "SELECT count(*) FROM quotes") == "1");
+  CHECK(QueryOne(url, "SELECT count(*) FROM speakers") == "1");
+  CHECK(QueryOne(url, "SELECT name FROM speakers") == "Sergueï Lavrov");
+  CHECK(QueryOne(url, "SELECT string_agg(alias_norm, ',' ORDER BY alias_norm) FROM speaker_aliases") ==
         "lavrov,sergei lavrov,serguei lavrov");
-  CHECK(One(url, "SELECT occurrence_count FROM quotes") == "3");
+  CHECK(QueryOne(url, "SELECT occurrence_count FROM quotes") == "3");
 }
 
 TEST_CASE("a second store on the same database waits for the first to close", "[store]") {
