@@ -75,6 +75,8 @@ TEST_CASE("different first names with the same surname stay apart", "[speakers]"
   const int64_t a = d.Resolve("Marine Le Pen", "person", f.ids);
   CHECK(d.Resolve("Jean-Marie Le Pen", "person", f.ids) != a);
   CHECK(d.Resolve("Martin Le Pen", "person", f.ids) != a);  // 2 edits, but other consonants
+  const int64_t m = d.Resolve("Mohamed Salah", "person", f.ids);
+  CHECK(d.Resolve("Mohammed Salah", "person", f.ids) == m);  // a doubled letter
   CHECK(d.Resolve("Marine Le Pen", "person", f.ids) == a);
 }
 
