@@ -108,11 +108,12 @@ void Warn(const ReadOptions& opts, const std::string& message) {
   if (opts.warning) opts.warning(message);
 }
 
-// Makes `content` valid UTF-8 (see the header for the rules).
-void EnsureUtf8(std::string& content, const std::string& name, InputFormat format,
-                const ReadOptions& opts) {
+// Makes `content` valid UTF-8 (see the header for the rules). Fails only
+// with ReadOptions::reject_invalid_utf8.
+Status EnsureUtf8(std::string& content, const std::string& name, InputFormat format,
+                  const ReadOptions& opts) {
   size_t bad = 0;
-  if (IsValidUtf8(content, &bad)) return;
+  if (IsValidUtf8(content, &bad)) return Status::Ok();
   std::string charset;
   if (format == InputFormat::kHtml) {
     charset = DeclaredCharset(content);
@@ -120,12 +121,15 @@ void EnsureUtf8(std::string& content, const std::string& name, InputFormat forma
         charset == "cp1252" || charset == "us-ascii" || charset == "ascii" ||
         charset == "iso8859-1" || charset == "l1") {
       content = Windows1252ToUtf8(content);
-      return;
+      return Status::Ok();
     }
     if (charset == "iso-8859-15" || charset == "latin9" || charset == "iso8859-15") {
       content = Latin9ToUtf8(content);
-      return;
+      return Status::Ok();
     }
+  }
+  if (opts.reject_invalid_utf8) {
+    return InvalidArgument(name + ": invalid UTF-8 at byte " + std::to_string(bad) + "; skipped");
   }
   size_t replaced = 0;
   content = RepairUtf8(content, &replaced);
@@ -136,6 +140,7 @@ void EnsureUtf8(std::string& content, const std::string& name, InputFormat forma
     message += "; the page declares charset " + charset + ", which is not decoded";
   }
   Warn(opts, message);
+  return Status::Ok();
 }
 
 // ---------------------------------------------------------------- JSONL
@@ -246,6 +251,11 @@ void ReadJsonl(const std::string& content, const std::string& path, const std::s
     ++line_no;
     start = end + 1;
     if (TrimLeft(line).empty()) continue;
+    if (size_t bad = 0; opts.reject_invalid_utf8 && !IsValidUtf8(line, &bad)) {
+      sink(InvalidArgument(name + ":" + std::to_string(line_no) + ": invalid UTF-8 at byte " +
+                           std::to_string(bad) + " of the line; skipped"));
+      continue;
+    }
     sink(ArticleFromJsonLine(line, name, line_no, default_id, unknown_fields));
   }
   if (!unknown_fields.empty()) {
@@ -388,7 +398,13 @@ void ReadArticlesFromContent(std::string content, const std::string& path, Input
     sink(InvalidArgument(name + ": looks binary (NUL byte at " + std::to_string(nul) + ")"));
     return;
   }
-  EnsureUtf8(content, name, format, opts);
+  // With reject_invalid_utf8, JSONL is checked line by line (ReadJsonl).
+  if (format != InputFormat::kJsonl || !opts.reject_invalid_utf8) {
+    if (Status s = EnsureUtf8(content, name, format, opts); !s.ok()) {
+      sink(s);
+      return;
+    }
+  }
   NormalizeNewlines(content);
 
   switch (format) {

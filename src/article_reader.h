@@ -31,7 +31,7 @@
 //     (iso-8859-1, latin1, windows-1252, us-ascii, iso-8859-15) is decoded
 //     from it; anything else is repaired (each invalid sequence becomes
 //     U+FFFD) with a warning "path: invalid UTF-8 at byte N (M sequences
-//     replaced with U+FFFD)";
+//     replaced with U+FFFD)", unless ReadOptions::reject_invalid_utf8;
 //   - line ends become "\n" (CRLF and lone CR).
 // Article::source is the path ("<stdin>" for "-"), with ":LINE" for JSONL.
 // Error messages start with that source: "a.jsonl:3: not valid JSON ...".
@@ -63,6 +63,13 @@ struct ReadOptions {
   // text), one message per call, already prefixed with the path. Default:
   // empty, warnings are dropped.
   std::function<void(const std::string&)> warning;
+
+  // Invalid UTF-8 is an error instead of being repaired: the file is skipped
+  // ("path: invalid UTF-8 at byte N; skipped"), or for JSONL only the lines
+  // holding it ("path:LINE: invalid UTF-8 at byte N of the line; skipped").
+  // A page that declares a Latin-1 family charset is still decoded. Used by
+  // ingest, which stores nothing it had to guess. Default: false (repair).
+  bool reject_invalid_utf8 = false;
 };
 
 // Resolves command-line inputs into the files to read, in order: a file is

@@ -11,10 +11,12 @@
 // unique_ptr).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "result.h"
 
@@ -52,6 +54,12 @@ Result<std::string> ResolveDatabaseUrl(const DatabaseOptions& options);
 // Opens a connection. kUnavailable when the server cannot be reached, with
 // libpq's message.
 Result<std::unique_ptr<pqxx::connection>> Connect(const std::string& url);
+
+// PostgreSQL array literals, so that a whole list travels as one parameter
+// ($1::bigint[], $1::text[]) of a prepared or parameterised statement:
+// {1,2,3} and {"a","b \"c\""} (every element quoted and escaped).
+std::string SqlArray(const std::vector<int64_t>& values);
+std::string SqlArray(const std::vector<std::string>& values);
 
 // A Status for a libpqxx exception caught while doing `what` ("applying
 // migration 0002_x.sql"): kUnavailable for broken connections, kInvalidArgument

@@ -19,38 +19,17 @@
 #include <thread>
 #include <vector>
 
+#include "support/cli_run.h"
 #include "support/pg_harness.h"
 
 extern char** environ;
 
+using quotetrail::testing::Quotetrail;
+using quotetrail::testing::ReadWholeFile;
+using quotetrail::testing::Run;
 using quotetrail::testing::TempDir;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs quotetrail with `args` (already shell-quoted where needed).
-Run Quotetrail(const std::string& args) {
-  TempDir tmp("qt-cli");
-  std::string cmd = std::string("'") + QUOTETRAIL_BINARY + "' " + args + " >'" + tmp.path() +
-                    "/out' 2>'" + tmp.path() + "/err' </dev/null";
-  int status = std::system(cmd.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFile(tmp.path() + "/out");
-  r.err = ReadFile(tmp.path() + "/err");
-  return r;
-}
 
 // A minimal HTTP/1.0 GET to 127.0.0.1:port; returns the raw response or "".
 std::string HttpGet(int port, const std::string& path) {
@@ -78,7 +57,7 @@ std::string HttpGet(int port, const std::string& path) {
 TEST_CASE("--help lists the commands and exits 0", "[cli]") {
   Run r = Quotetrail("--help");
   CHECK(r.exit_code == 0);
-  for (const char* cmd : {"db start", "db stop", "db status", "db url", "migrate", "serve"}) {
+  for (const char* cmd : {"db start", "db stop", "db status", "db url", "migrate", "serve", "ingest", "find"}) {
     INFO(cmd);
     CHECK_THAT(r.out, Catch::Contains(cmd));
   }
@@ -169,11 +148,11 @@ TEST_CASE("serve answers /healthz, reports a lost database as 503 and stops on S
   std::smatch m;
   const std::regex serving("quotetrail serving on http://127\\.0\\.0\\.1:([0-9]+)/");
   for (int i = 0; i < 600 && port == 0; ++i) {
-    std::string text = ReadFile(out);
+    std::string text = ReadWholeFile(out);
     if (std::regex_search(text, m, serving)) port = std::stoi(m[1]);
     else std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  INFO("serve stderr: " << ReadFile(err));
+  INFO("serve stderr: " << ReadWholeFile(err));
   if (port == 0) kill(pid, SIGKILL);
   REQUIRE(port != 0);
 

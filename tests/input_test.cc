@@ -729,6 +729,34 @@ TEST_CASE("input: invalid UTF-8 is repaired with a warning naming the byte", "[r
   CHECK(j.warnings.size() == 1);
 }
 
+TEST_CASE("input: with reject_invalid_utf8, a file or a JSONL line with invalid UTF-8 is an error "
+          "and valid lines are read",
+          "[reader]") {
+  TempDir tmp;
+  ReadOptions strict;
+  strict.reject_invalid_utf8 = true;
+  const std::string path = tmp.Write("latin.txt", "Le maire a d\xe9" "clar\xe9 : oui.");
+  const Collected c = Read(path, strict);
+  CHECK(c.articles.empty());
+  REQUIRE(c.errors.size() == 1);
+  CHECK(c.errors[0] == path + ": invalid UTF-8 at byte 12; skipped");
+
+  const std::string jsonl =
+      tmp.Write("mixed.jsonl", "{\"text\": \"ok\"}\n{\"text\": \"\xe9t\xe9\"}\n{\"text\": \"ok too\"}\n");
+  const Collected j = Read(jsonl, strict);
+  REQUIRE(j.articles.size() == 2);
+  CHECK(j.articles[1].text == "ok too");
+  REQUIRE(j.errors.size() == 1);
+  CHECK(j.errors[0] == jsonl + ":2: invalid UTF-8 at byte 10 of the line; skipped");
+
+  // A declared Latin-1 page is still decoded.
+  const std::string html = tmp.Write(
+      "old.html", "<html><head><meta charset=\"windows-1252\"></head><body><p>\xe9t\xe9</p></body></html>");
+  const Collected h = Read(html, strict);
+  REQUIRE(h.articles.size() == 1);
+  CHECK(h.articles[0].text == "été");
+}
+
 TEST_CASE("input: an HTML page declared as Latin-1 is decoded, not repaired", "[reader]") {
   TempDir tmp;
   const std::string path = tmp.Write(

@@ -126,12 +126,8 @@ int RunServe(const ParsedArgs& args) {
   }
   const std::string bind = args.GetOr("--bind", "127.0.0.1");
 
-  auto db = ResolveDatabase(DbOptions(args));
+  auto db = ResolveMigratedDatabase(args);
   if (!db.ok()) return Fail(db.status());
-  auto report = Migrate(args, db->url);
-  if (!report.ok()) return Fail(report.status());
-  if (report->applied > 0)
-    PrintNotice("applied " + std::to_string(report->applied) + " migration(s)");
 
   httplib::Server server;
   server.new_task_queue = [] { return new httplib::ThreadPool(8); };
@@ -222,6 +218,16 @@ int RunServe(const ParsedArgs& args) {
 }
 
 }  // namespace
+
+Result<ResolvedDatabase> ResolveMigratedDatabase(const ParsedArgs& args) {
+  auto db = ResolveDatabase(DbOptions(args));
+  if (!db.ok()) return db.status();
+  auto report = Migrate(args, db->url);
+  if (!report.ok()) return report.status();
+  if (report->applied > 0)
+    PrintNotice("applied " + std::to_string(report->applied) + " migration(s)");
+  return db;
+}
 
 std::vector<CommandSpec> DbCommands() {
   const std::string embedded_note =

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "database.h"
+#include "result.h"
 
 namespace quotetrail::cli {
 
@@ -16,5 +18,11 @@ std::vector<OptionSpec> GlobalOptions();
 
 std::vector<CommandSpec> DbCommands();       // cmd_db.cc: db start|stop|status|url, migrate, serve
 std::vector<CommandSpec> ExtractCommands();  // cmd_extract.cc: extract
+std::vector<CommandSpec> StoreCommands();    // cmd_store.cc: ingest, find
+
+// The database of --db, else the embedded cluster of --data-dir (started
+// when needed), with the pending migrations of --migrations applied; notices
+// go to stderr. For the commands that read or write the store.
+Result<ResolvedDatabase> ResolveMigratedDatabase(const ParsedArgs& args);
 
 }  // namespace quotetrail::cli

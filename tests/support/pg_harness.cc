@@ -104,4 +104,17 @@ std::string RequireFreshDatabase(bool migrate) {
   return url;
 }
 
+std::string QueryOne(const std::string& url, const std::string& sql) {
+  auto conn = Connect(url);
+  if (!conn.ok()) FAIL("test PostgreSQL: " << conn.status().ToString());
+  try {
+    pqxx::nontransaction tx(**conn);
+    auto row = tx.exec1(sql);
+    return row[0].is_null() ? "<null>" : row[0].as<std::string>();
+  } catch (const std::exception& e) {
+    FAIL("query failed: " << sql << ": " << e.what());
+  }
+  return "";
+}
+
 }  // namespace quotetrail::testing

@@ -48,4 +48,8 @@ std::string RequireFreshDatabase(bool migrate = true);
 // Status of the shared cluster (starting it if this is the first call).
 Status SharedClusterStatus();
 
+// The first column of the one row `sql` returns on `url`, as text ("<null>"
+// for NULL). FAILs the current test when the query fails or returns no row.
+std::string QueryOne(const std::string& url, const std::string& sql);
+
 }  // namespace quotetrail::testing
