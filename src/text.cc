@@ -4,8 +4,6 @@
 
 namespace quotetrail {
 
-char32_t NextCodePoint(std::string_view s, size_t& pos) { return DecodeUtf8(s, pos); }
-
 char32_t PrevCodePoint(std::string_view s, size_t& pos) {
   size_t start = pos - 1;
   while (start > 0 && pos - start < 4 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
@@ -84,9 +82,24 @@ char32_t ToLower(char32_t c) {
 
 std::string Fold(std::string_view s) {
   std::string out;
+  FoldInto(s, &out);
+  return out;
+}
+
+void FoldInto(std::string_view s, std::string* out_ptr) {
+  std::string& out = *out_ptr;
+  out.clear();
   out.reserve(s.size());
   bool space = false;
   for (size_t i = 0; i < s.size();) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {  // ASCII: what the general path below does, without decoding
+      ++i;
+      if (b == ' ' || b == '\t' || b == '\n' || b == '\r') { space = !out.empty(); continue; }
+      if (space) { out += ' '; space = false; }
+      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      continue;
+    }
     char32_t c = NextCodePoint(s, i);
     if (IsSpace(c)) { space = !out.empty(); continue; }
     if (space) { out += ' '; space = false; }
@@ -100,7 +113,6 @@ std::string Fold(std::string_view s) {
     if (char32_t b = FoldLatin(c)) { out += static_cast<char>(b); continue; }
     AppendUtf8(out, ToLower(c));
   }
-  return out;
 }
 
 std::string_view TrimSpaces(std::string_view s) {

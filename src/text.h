@@ -11,11 +11,18 @@
 #include <string_view>
 #include <vector>
 
+#include "utf8.h"
+
 namespace quotetrail {
 
 // Decodes the code point at s[pos] and advances pos (by 1 on an invalid byte,
-// which yields U+FFFD). pos must be < s.size().
-char32_t NextCodePoint(std::string_view s, size_t& pos);
+// which yields U+FFFD). pos must be < s.size(). Inline: ASCII bytes, most of
+// news text, take no call.
+inline char32_t NextCodePoint(std::string_view s, size_t& pos) {
+  const unsigned char b = static_cast<unsigned char>(s[pos]);
+  if (b < 0x80) { ++pos; return b; }
+  return DecodeUtf8(s, pos);
+}
 // Decodes the code point that ends just before s[pos] and moves pos back to its
 // first byte. pos must be > 0.
 char32_t PrevCodePoint(std::string_view s, size_t& pos);
@@ -31,6 +38,8 @@ bool IsApostrophe(char32_t c);
 // Lower case, accents removed, apostrophes folded to ', spaces collapsed:
 // "Sergueï  LAVROV" -> "serguei lavrov". For comparing names and words.
 std::string Fold(std::string_view s);
+// The same into *out (cleared first), reusing its buffer in hot loops.
+void FoldInto(std::string_view s, std::string* out);
 
 // Trims spaces (IsSpace) at both ends.
 std::string_view TrimSpaces(std::string_view s);
