@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include <array>
+
 #include "utf8.h"
 
 namespace quotetrail {
@@ -14,8 +16,9 @@ char32_t PrevCodePoint(std::string_view s, size_t& pos) {
   return cp;
 }
 
-bool IsUpper(char32_t c) {
-  if (c < 0x80) return c >= 'A' && c <= 'Z';
+namespace text_internal {
+
+bool IsUpperBeyondAscii(char32_t c) {
   if (c >= 0xC0 && c <= 0xDE) return c != 0xD7;
   if (c >= 0x100 && c <= 0x137) return c % 2 == 0;
   if (c >= 0x139 && c <= 0x148) return c % 2 == 1;
@@ -28,8 +31,7 @@ bool IsUpper(char32_t c) {
   return false;
 }
 
-bool IsLetter(char32_t c) {
-  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+bool IsLetterBeyondAscii(char32_t c) {
   if (c >= 0xC0 && c <= 0x24F) return c != 0xD7 && c != 0xF7;
   if (c >= 0x370 && c <= 0x3FF) return true;   // Greek
   if (c >= 0x400 && c <= 0x52F) return true;   // Cyrillic
@@ -41,12 +43,12 @@ bool IsLetter(char32_t c) {
   return false;
 }
 
-bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
-
-bool IsSpace(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x202F ||
-         c == 0x2009 || c == 0x2007 || c == 0x200A || c == 0x2002 || c == 0x2003 || c == 0x3000;
+bool IsSpaceBeyondAscii(char32_t c) {
+  return c == 0xA0 || c == 0x202F || c == 0x2009 || c == 0x2007 || c == 0x200A || c == 0x2002 ||
+         c == 0x2003 || c == 0x3000;
 }
+
+}  // namespace text_internal
 
 bool IsApostrophe(char32_t c) { return c == '\'' || c == 0x2019 || c == 0x2BC; }
 
@@ -80,18 +82,16 @@ char32_t ToLower(char32_t c) {
 
 }  // namespace
 
-std::string Fold(std::string_view s) {
-  std::string out;
-  FoldInto(s, &out);
-  return out;
-}
+namespace {
 
-void FoldInto(std::string_view s, std::string* out_ptr) {
-  std::string& out = *out_ptr;
+// Fold(s) into out, stopping (false) as soon as out holds more than `max`
+// bytes: the folded form only grows, so it would end longer than `max`.
+bool FoldBounded(std::string_view s, size_t max, std::string& out) {
   out.clear();
-  out.reserve(s.size());
+  if (out.capacity() < s.size()) out.reserve(s.size());
   bool space = false;
   for (size_t i = 0; i < s.size();) {
+    if (out.size() > max) return false;
     const unsigned char b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {  // ASCII: what the general path below does, without decoding
       ++i;
@@ -113,7 +113,20 @@ void FoldInto(std::string_view s, std::string* out_ptr) {
     if (char32_t b = FoldLatin(c)) { out += static_cast<char>(b); continue; }
     AppendUtf8(out, ToLower(c));
   }
+  return out.size() <= max;
 }
+
+}  // namespace
+
+std::string Fold(std::string_view s) {
+  std::string out;
+  FoldBounded(s, std::string::npos, out);
+  return out;
+}
+
+void FoldInto(std::string_view s, std::string* out) { FoldBounded(s, std::string::npos, *out); }
+
+bool FoldIntoAtMost(std::string_view s, size_t max, std::string* out) { return FoldBounded(s, max, *out); }
 
 std::string_view TrimSpaces(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -132,14 +145,32 @@ std::string_view TrimSpaces(std::string_view s) {
 
 std::vector<Token> Tokenize(std::string_view text, size_t base) {
   std::vector<Token> out;
+  out.reserve(text.size() / 6 + 1);  // about one word in six bytes of news text
+  // ASCII bytes are classified by table: 1 letter or digit, 2 joiner, 0 other.
+  static constexpr auto kAscii = [] {
+    std::array<unsigned char, 128> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = 1;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = 1;
+    t['-'] = t['\''] = 2;
+    return t;
+  }();
+  const size_t n = text.size();
   size_t i = 0;
-  while (i < text.size()) {
+  while (i < n) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80 && kAscii[b] != 1) { ++i; continue; }  // no word starts here
     size_t start = i;
     char32_t c = NextCodePoint(text, i);
     if (!IsLetter(c) && !IsDigit(c)) continue;
     bool upper = IsUpper(c);
     size_t end = i;
-    while (i < text.size()) {
+    while (i < n) {
+      const unsigned char b2 = static_cast<unsigned char>(text[i]);
+      if (b2 < 0x80 && kAscii[b2] != 2) {  // the general path below, for ASCII
+        if (kAscii[b2] == 0) break;
+        end = ++i;
+        continue;
+      }
       size_t p = i;
       char32_t d = NextCodePoint(text, p);
       if (IsLetter(d) || IsDigit(d) || d == 0xAD) { i = p; end = p; continue; }
@@ -167,12 +198,7 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
       }
       break;
     }
-    Token t;
-    t.begin = base + start;
-    t.end = base + end;
-    t.upper = upper;
-    t.text = text.substr(start, end - start);
-    out.push_back(t);
+    out.push_back({base + start, base + end, upper, text.substr(start, end - start)});
   }
   return out;
 }

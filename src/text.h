@@ -27,11 +27,27 @@ inline char32_t NextCodePoint(std::string_view s, size_t& pos) {
 // first byte. pos must be > 0.
 char32_t PrevCodePoint(std::string_view s, size_t& pos);
 
-bool IsLetter(char32_t c);
-bool IsUpper(char32_t c);
-bool IsDigit(char32_t c);
+namespace text_internal {
+// The classes above U+007F (text.cc); the inline functions below answer ASCII.
+bool IsLetterBeyondAscii(char32_t c);
+bool IsUpperBeyondAscii(char32_t c);
+bool IsSpaceBeyondAscii(char32_t c);
+}  // namespace text_internal
+
+inline bool IsLetter(char32_t c) {
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  return text_internal::IsLetterBeyondAscii(c);
+}
+inline bool IsUpper(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z';
+  return text_internal::IsUpperBeyondAscii(c);
+}
+inline bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
 // Space, tab, newline, no-break space U+00A0, narrow no-break space U+202F, thin spaces.
-bool IsSpace(char32_t c);
+inline bool IsSpace(char32_t c) {
+  if (c < 0x80) return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  return text_internal::IsSpaceBeyondAscii(c);
+}
 // Apostrophes: ' ’ ʼ
 bool IsApostrophe(char32_t c);
 
@@ -40,6 +56,9 @@ bool IsApostrophe(char32_t c);
 std::string Fold(std::string_view s);
 // The same into *out (cleared first), reusing its buffer in hot loops.
 void FoldInto(std::string_view s, std::string* out);
+// FoldInto, but gives up and returns false as soon as the folded form is
+// longer than `max` bytes (*out then holds a prefix); true when it is not.
+bool FoldIntoAtMost(std::string_view s, size_t max, std::string* out);
 
 // Trims spaces (IsSpace) at both ends.
 std::string_view TrimSpaces(std::string_view s);
