@@ -233,6 +233,17 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     bool attributed = false;
     size_t sent_b = 0, sent_e = 0;
   };
+  // Attribution (before/after) rules by falling confidence, file order within
+  // one confidence: a candidate scores at most its rule's confidence (every
+  // speaker factor is at most 1), so a rule that cannot beat the best so far
+  // is not matched at all. The winner is the same as trying them all.
+  std::vector<size_t> by_confidence;
+  for (size_t i = 0; i < ps.rules().size(); ++i)
+    if (ps.rules()[i].scope != RuleScope::kSentence) by_confidence.push_back(i);
+  std::stable_sort(by_confidence.begin(), by_confidence.end(), [&](size_t a, size_t b) {
+    return ps.rules()[a].confidence > ps.rules()[b].confidence;
+  });
+
   std::vector<Work> work;
   for (const auto& s : spans) work.push_back({s, true, {}, false, 0, 0});
 
@@ -257,9 +268,13 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     std::string_view left = text.substr(lb, q.open - lb);
     std::string_view right = text.substr(q.after, rb - q.after);
 
-    std::vector<Candidate> cands;
-    for (const Rule& r : ps.rules()) {
-      if (r.scope == RuleScope::kSentence) continue;
+    // The best candidate is the highest score, the first rule in file order on a tie.
+    Candidate best;
+    size_t best_index = 0;
+    bool have_best = false;
+    for (size_t ri : by_confidence) {
+      const Rule& r = ps.rules()[ri];
+      if (have_best && (r.confidence < best.score || (r.confidence == best.score && ri > best_index))) continue;
       if (r.max_words && CountWords(text.substr(q.begin, q.end - q.begin)) > static_cast<size_t>(r.max_words)) continue;
       std::string_view ctx = r.scope == RuleScope::kAfter ? right : left;
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
@@ -435,12 +450,14 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       // still an attribution of this quote.
       c.score = r.confidence * (!c.speaker.name.empty() ? 0.7 + 0.3 * c.speaker.confidence
                                 : c.mention.type != Mention::kNone ? 0.65 : 0.6);
-      cands.push_back(std::move(c));
+      if (!have_best || c.score > best.score || (c.score == best.score && ri < best_index)) {
+        best = std::move(c);
+        best_index = ri;
+        have_best = true;
+      }
     }
-    if (!cands.empty()) {
-      auto best = std::max_element(cands.begin(), cands.end(),
-                                   [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
-      w.best = *best;
+    if (have_best) {
+      w.best = std::move(best);
       w.attributed = true;
       // later pronouns and short descriptions may refer to this speaker
       if (!w.best.speaker.name.empty()) resolver.NoteSpeaker(w.best.speaker, q.open);
