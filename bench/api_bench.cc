@@ -16,7 +16,7 @@
 //    --connections keep-alive clients (default 32), each client sending its
 //    next request as soon as the previous answer came:
 //      baseline  GET /api/v1/openapi.json: a static file, the HTTP stack alone
-//      search    GET /api/v1/quotes?q=W&limit=20, W = 2-4 consecutive words of
+//      search    GET /api/v1/quotes?q=W&limit=20, W = 3-5 consecutive words of
 //                a random stored quote (a partial quote, as fact-checkers type)
 //      chain     GET /api/v1/quotes/{id} for a random stored cluster
 //    A response other than 200 counts as an error (and is reported).
@@ -470,8 +470,8 @@ int main(int argc, char** argv) {
       for (const auto& r : rows) {
         ids.push_back(r[0].as<int64_t>());
         auto words = Words(r[1].as<std::string>());
-        if (words.size() < 4) continue;
-        size_t n = 2 + rng() % 3;
+        if (words.size() < 6) continue;
+        size_t n = 3 + rng() % 3;  // 3-5 words
         size_t at = rng() % (words.size() - n + 1);
         std::string q;
         for (size_t k = at; k < at + n; ++k) q += (q.empty() ? "" : " ") + words[k];
