@@ -371,6 +371,21 @@ std::vector<json> Occurrences(pqxx::transaction_base& tx, const char* where, con
   return out;
 }
 
+// A database failure while reading: kUnavailable when the server cannot be
+// reached (broken connection, SQLSTATE classes 08 and 57: shutting down,
+// starting up), else kInternal. Never kInvalidArgument, so that every
+// kInvalidArgument of this module is a checked input with a message that may
+// be shown to clients.
+Status ReadError(const std::exception& e, const char* what) {
+  Status s = PqxxError(e, what);
+  if (s.code() == ErrorCode::kUnavailable) return s;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = sql->sqlstate();
+    if (state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0) return Unavailable(s.message());
+  }
+  return Internal(s.message());
+}
+
 // Runs `body` in a read-only transaction, mapping exceptions to a Status.
 template <typename F>
 auto ReadOnly(pqxx::connection& conn, const char* what, F&& body) -> decltype(body(
@@ -379,7 +394,7 @@ auto ReadOnly(pqxx::connection& conn, const char* what, F&& body) -> decltype(bo
     pqxx::read_transaction tx(conn);
     return body(tx);
   } catch (const std::exception& e) {
-    return PqxxError(e, what);
+    return ReadError(e, what);
   }
 }
 

@@ -36,8 +36,10 @@
 // a chain is a fixed number of queries too, capped at kMaxChain occurrences.
 //
 // Thread-safety: functions use only their arguments; a connection is used by
-// one call at a time. Database errors come back as Status (PqxxError), whose
-// message may hold SQL detail: never show it to clients.
+// one call at a time. Database errors come back as kUnavailable (server
+// unreachable, shutting down) or kInternal, whose messages may hold SQL
+// detail: never show them to clients. kInvalidArgument and kNotFound are
+// checked input, with messages meant for clients ("cursor: ...").
 #pragma once
 
 #include <cstdint>
