@@ -68,8 +68,10 @@ constexpr const char* kOccurrencesTemplate =
     "       " QT_MICROS("d.published_at") ", d.published_at_estimated, d.language, "
     "       greatest(0, o.start_cp - 400), "
     "       substr(d.body, greatest(0, o.start_cp - 400) + 1, "
-    "              o.end_cp - greatest(0, o.start_cp - 400) + 400) "
+    "              o.end_cp - greatest(0, o.start_cp - 400) + 400), "
+    "       o.id = qq.first_occurrence_id "
     "FROM occurrences o "
+    "LEFT JOIN quotes qq ON qq.id = o.quote_id "
     "JOIN documents d ON d.id = o.document_id "
     "LEFT JOIN outlets ot ON ot.id = d.outlet_id "
     "LEFT JOIN speakers s ON s.id = o.speaker_id "
@@ -358,7 +360,7 @@ std::vector<json> Occurrences(pqxx::transaction_base& tx, const char* where, con
                    {"end", end},
                    {"context", context},
                    {"derived_from", Int(r[14])},
-                   {"first", false},
+                   {"first", !r[24].is_null() && r[24].as<bool>()},
                    {"document", DocumentJson(r, 15)}});
   }
   if (ids.empty()) return out;
@@ -609,7 +611,8 @@ Result<json> GetQuoteChain(pqxx::connection& conn, int64_t quote_id) {
     std::vector<json> chain = Occurrences(tx, kByQuoteWhere, kByQuoteOrder, quote_id, kMaxChain + 1);
     const bool truncated = chain.size() > static_cast<size_t>(kMaxChain);
     if (truncated) chain.resize(kMaxChain);
-    if (!chain.empty()) chain[0]["first"] = true;
+    // Time order decides: the first listed is the first appearance.
+    for (size_t i = 0; i < chain.size(); ++i) chain[i]["first"] = i == 0;
     json conflicts = json::array();
     if (quote["conflict"].get<bool>()) {
       for (const auto& r : tx.exec_params(kConflicts, quote_id)) {
