@@ -45,15 +45,16 @@ int RunServe(const ParsedArgs& args) {
     std::lock_guard<std::mutex> lock(log_mu);
     std::cerr << "quotetrail serve: " << line << "\n";
   };
-  http::ApiServer server(o);
 
   // SIGINT/SIGTERM are blocked in every thread and taken by one waiting
   // thread, which stops the server; no signal handler, no global state.
+  // Blocked before the server exists: threads inherit the mask when created.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  http::ApiServer server(o);
   std::atomic<bool> listen_done{false};
   std::thread signal_thread([&] {
     int sig = 0;

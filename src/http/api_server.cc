@@ -376,7 +376,7 @@ ApiServer::Reply ApiServer::FromStatus(const Status& s, const char* what) {
     case ErrorCode::kUnavailable:
       Log(std::string(what) + ": " + s.message());
       pool_.Clear();
-      return ErrorReply(503, "the database is unavailable; try again later");
+      return ErrorReply(503, "database unavailable; try again later");
     default:
       Log(std::string(what) + ": " + s.message());
       return ErrorReply(500, "internal error");
@@ -431,7 +431,7 @@ ApiServer::Reply ApiServer::Healthz(Context&) {
   }
   pool_.Clear();
   return JsonReply(503, {{"status", "unavailable"},
-                         {"error", {{"code", "unavailable"}, {"message", "the database is unavailable"}}}});
+                         {"error", {{"code", "unavailable"}, {"message", "database unavailable"}}}});
 }
 
 ApiServer::Reply ApiServer::MetricsText(Context&) {
