@@ -208,7 +208,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     for (const Rule& r : ps.rules()) {
       if (r.scope != RuleScope::kSentence) continue;
       re2::StringPiece input(piece.data(), piece.size());
-      if (!r.re->Match(input, 0, piece.size(), RE2::UNANCHORED, nullptr, 0)) continue;
+      // No separate test without groups: RE2::Match runs its DFA first anyway
+      // and fails there, so a test would only add a second DFA pass on a hit.
       std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);
       size_t pos = 0;
       while (pos <= piece.size() &&
@@ -280,8 +281,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
       re2::StringPiece input(ctx.data(), ctx.size());
       RE2::Anchor anchor = r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED;
-      // A match test without groups runs on RE2's DFA; groups only on a hit.
-      if (!r.re->Match(input, 0, ctx.size(), anchor, nullptr, 0)) continue;
+      // One call: RE2::Match rules a window out on its DFA before it looks
+      // for groups (a separate test would add a second DFA pass on a hit).
       if (!r.re->Match(input, 0, ctx.size(), anchor, g.data(), g.size())) continue;
       if (!r.unless.empty()) {
         bool veto = false;
