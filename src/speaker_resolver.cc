@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "text.h"
 
@@ -100,6 +101,14 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
 void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
                                 const std::vector<size_t>& sentence_starts) {
   std::vector<Token> toks = Tokenize(text_);
+  // Each token's folded form, computed on first use and kept: the loops below
+  // ask for the same tokens again and again.
+  std::vector<std::string> folded(toks.size());
+  std::vector<char> is_folded(toks.size(), 0);
+  auto fold_of = [&](size_t k) -> const std::string& {
+    if (!is_folded[k]) { FoldInto(toks[k].text, &folded[k]); is_folded[k] = 1; }
+    return folded[k];
+  };
   auto inside_quote = [&](size_t pos) { return InsideQuote(quotes, pos + 1) || InsideQuote(quotes, pos); };
   auto sentence_initial = [&](size_t k) {
     if (k == 0) return true;
@@ -112,9 +121,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return gap.find('\n') != std::string_view::npos;
   };
   // Words seen capitalised in mid-sentence: sentence-initial words are names only if so.
-  std::set<std::string> mid_caps;
+  std::unordered_set<std::string> mid_caps;
   for (size_t k = 0; k < toks.size(); ++k)
-    if (toks[k].upper && !sentence_initial(k)) mid_caps.insert(Fold(toks[k].text));
+    if (toks[k].upper && !sentence_initial(k)) mid_caps.insert(fold_of(k));
 
   auto gap_ok = [&](size_t k) {  // tokens k-1 and k are adjacent inside a name
     std::string_view gap = text_.substr(toks[k - 1].end, toks[k].begin - toks[k - 1].end);
@@ -129,7 +138,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   };
   auto is_upper_tok = [&](size_t k) {
     if (!toks[k].upper) return false;
-    std::string f = Fold(toks[k].text);
+    const std::string& f = fold_of(k);
     if (words_.HasWord(Lex::COMMON_CAP, f) || is_pronoun(f)) return false;
     if (sentence_initial(k)) {
       if (words_.HasWord(Lex::DETERMINER, f) || words_.HasWord(Lex::PREPOSITION, f) ||
@@ -154,7 +163,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // "du site de Jababeka David Quentin": a given name after a word that is
       // not one starts a new name.
       if (end - start >= 1 && end + 1 < toks.size() && toks[end + 1].upper) {
-        std::string fe = Fold(toks[end].text), fp = Fold(toks[end - 1].text);
+        const std::string& fe = fold_of(end);
+        const std::string& fp = fold_of(end - 1);
         bool given = words_.HasWord(Lex::FIRST_MALE, fe) || words_.HasWord(Lex::FIRST_FEMALE, fe);
         bool prev_given = words_.HasWord(Lex::FIRST_MALE, fp) || words_.HasWord(Lex::FIRST_FEMALE, fp);
         if (given && !prev_given && fp.size() >= 4 && !words_.HasWord(Lex::TITLE, fp) && !AllCaps(toks[end - 1].text)) break;
@@ -170,10 +180,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
       // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
-      std::string f = Fold(toks[end].text);
+      const std::string& f = fold_of(end);
       bool connector = words_.HasWord(Lex::NAME_CONNECTOR, f) ||
-                       (f == "of" && (words_.HasWord(Lex::ORG_WORD, Fold(toks[end - 1].text)) ||
-                                      words_.HasWord(Lex::TITLE, Fold(toks[end - 1].text))));
+                       (f == "of" && (words_.HasWord(Lex::ORG_WORD, fold_of(end - 1)) ||
+                                      words_.HasWord(Lex::TITLE, fold_of(end - 1))));
       // "Assassinat de Antoine Sollacaro": a connector followed by a full name ends the run
       bool full_name_follows = end + 2 < toks.size() && toks[end + 2].upper && gap_ok(end + 2) &&
                                toks[end + 1].upper && end - start == 1 && f != "of";
@@ -302,14 +312,19 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       auto sit = std::upper_bound(sentence_starts.begin(), sentence_starts.end(), toks[start].begin);
       size_t sb = sit == sentence_starts.begin() ? 0 : *(sit - 1);
       std::string_view lead = text_.substr(sb, name_begin - sb);
-      for (std::string_view sep : {" - ", " \u2014 ", " \u2013 "})
-        if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
-      std::string_view trimmed = TrimSpaces(lead);
-      size_t comma = trimmed.find(',');
-      if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
-        auto ft = Tokenize(trimmed.substr(0, comma));
-        if (!ft.empty() && words_.HasWord(Lex::DETERMINER, Fold(ft[0].text)))
-          for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
+      // Cutting at a separator keeps a suffix of `lead`, so it can end with a
+      // comma only when `lead` does: most names stop here, before the searches.
+      std::string_view whole = TrimSpaces(lead);
+      if (!whole.empty() && whole.back() == ',') {
+        for (std::string_view sep : {" - ", " \u2014 ", " \u2013 "})
+          if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
+        std::string_view trimmed = TrimSpaces(lead);
+        size_t comma = trimmed.find(',');
+        if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
+          auto ft = Tokenize(trimmed.substr(0, comma));
+          if (!ft.empty() && words_.HasWord(Lex::DETERMINER, Fold(ft[0].text)))
+            for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
+        }
       }
     }
     for (auto& d : desc) if (d.size() >= 3) e.desc.push_back(d);
