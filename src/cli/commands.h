@@ -19,6 +19,7 @@ std::vector<OptionSpec> GlobalOptions();
 std::vector<CommandSpec> DbCommands();       // cmd_db.cc: db start|stop|status|url, migrate, serve
 std::vector<CommandSpec> ExtractCommands();  // cmd_extract.cc: extract
 std::vector<CommandSpec> StoreCommands();    // cmd_store.cc: ingest, find
+std::vector<CommandSpec> CheckCommands();    // cmd_check.cc: check, export
 
 // The database of --db, else the embedded cluster of --data-dir (started
 // when needed), with the pending migrations of --migrations applied; notices
