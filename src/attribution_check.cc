@@ -15,39 +15,43 @@
 namespace quotetrail {
 namespace {
 
-// A speaker's name as a key, in SQL: SpeakerKey() folds with the same rules
-// (case, accents; every run of non-alphanumerics is one space).
-#define QT_SQL_NAME_KEY \
-  "btrim(regexp_replace(lower(qt_unaccent(s.name)), '[^[:alnum:]]+', ' ', 'g'))"
+// A speaker's name as a key, in SQL, is
+//   btrim(regexp_replace(lower(qt_unaccent(name)), '[^[:alnum:]]+', ' ', 'g'))
+// SpeakerKey() with the same rules (case, accents; every run of
+// non-alphanumerics is one space).
 
 // Step 1: the speakers an exact key names ($1 = SpeakerKey(name)).
-constexpr const char* kSpeakersByKey =
-    "SELECT s.id, s.name FROM speakers s "
-    "WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias_norm = $1) "
-    "   OR " QT_SQL_NAME_KEY
-    " = $1 "
-    "ORDER BY s.id";
+constexpr const char* kSpeakersByKey = R"sql(
+SELECT s.id, s.name FROM speakers s
+WHERE s.id IN (SELECT speaker_id FROM speaker_aliases WHERE alias_norm = $1)
+   OR btrim(regexp_replace(lower(qt_unaccent(s.name)), '[^[:alnum:]]+', ' ', 'g')) = $1
+ORDER BY s.id
+)sql";
 
 // Step 2: persons of several words whose name ends with the word $1...
-constexpr const char* kPersonsBySurname =
-    "SELECT s.id, s.name FROM speakers s "
-    "WHERE s.kind = 'person' AND " QT_SQL_NAME_KEY
-    " LIKE '% ' || $1 "
-    "ORDER BY s.id";
-// ... else that have it as another word (a family name written first).
-constexpr const char* kPersonsByWord =
-    "SELECT s.id, s.name FROM speakers s "
-    "WHERE s.kind = 'person' AND ' ' || " QT_SQL_NAME_KEY
-    " || ' ' LIKE '% ' || $1 || ' %' "
-    "ORDER BY s.id";
+constexpr const char* kPersonsBySurname = R"sql(
+SELECT s.id, s.name FROM speakers s
+WHERE s.kind = 'person'
+  AND btrim(regexp_replace(lower(qt_unaccent(s.name)), '[^[:alnum:]]+', ' ', 'g')) LIKE '% ' || $1
+ORDER BY s.id
+)sql";
+// ... else those with it as another word (a family name written first).
+constexpr const char* kPersonsByWord = R"sql(
+SELECT s.id, s.name FROM speakers s
+WHERE s.kind = 'person'
+  AND regexp_replace(lower(qt_unaccent(' ' || s.name || ' ')), '[^[:alnum:]]+', ' ', 'g')
+      LIKE '% ' || $1 || ' %'
+ORDER BY s.id
+)sql";
 
-// Step 3: the persons step 3 chooses from: last word $1, or that word alone.
-constexpr const char* kPersonsByLastWord =
-    "SELECT s.id, s.name, s.kind FROM speakers s "
-    "WHERE s.kind = 'person' AND (" QT_SQL_NAME_KEY " LIKE '% ' || $1 OR " QT_SQL_NAME_KEY
-    " = $1) ORDER BY s.id";
-
-#undef QT_SQL_NAME_KEY
+// Step 3: the persons rule 3 chooses from: last word $1, or that word alone.
+constexpr const char* kPersonsByLastWord = R"sql(
+SELECT s.id, s.name, s.kind FROM speakers s
+WHERE s.kind = 'person'
+  AND (btrim(regexp_replace(lower(qt_unaccent(s.name)), '[^[:alnum:]]+', ' ', 'g')) LIKE '% ' || $1
+       OR btrim(regexp_replace(lower(qt_unaccent(s.name)), '[^[:alnum:]]+', ' ', 'g')) = $1)
+ORDER BY s.id
+)sql";
 
 std::vector<ResolvedSpeaker> Speakers(const pqxx::result& rows) {
   std::vector<ResolvedSpeaker> out;
