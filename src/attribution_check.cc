@@ -11,6 +11,7 @@
 #include "speaker_directory.h"
 #include "store_sql.h"
 #include "timestamp.h"
+#include "utf8.h"
 
 namespace quotetrail {
 namespace {
@@ -171,6 +172,12 @@ SpeakerResolution ResolveSpeakerName(pqxx::transaction_base& tx, const std::stri
 
 Result<CheckResult> CheckAttribution(pqxx::connection& conn, const std::string& text,
                                      const std::string& speaker) {
+  if (!IsValidUtf8(text)) return InvalidArgument("text: not valid UTF-8");
+  if (!IsValidUtf8(speaker)) return InvalidArgument("speaker: not valid UTF-8");
+  if (text.size() > kMaxCheckTextBytes)
+    return InvalidArgument("text: longer than " + std::to_string(kMaxCheckTextBytes) + " bytes");
+  if (speaker.size() > kMaxFilterValueBytes)
+    return InvalidArgument("speaker: longer than " + std::to_string(kMaxFilterValueBytes) + " bytes");
   const std::string norm = NormalizeQuote(text);
   if (norm.empty()) return InvalidArgument("text: nothing to check: it has no letter or digit");
   if (SpeakerKey(speaker).empty())

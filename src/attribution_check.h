@@ -35,14 +35,17 @@
 //                           or more others with as many occurrences)
 // `earliest` is the first appearance of the best match (matches[0]).
 //
-// Errors: kInvalidArgument when the text has no letter or digit or the
-// speaker is empty ("text: ...", "speaker: ..."); database errors as Status
+// Errors: kInvalidArgument naming the field ("text: ...", "speaker: ...")
+// when the text has no letter or digit or is longer than kMaxCheckTextBytes,
+// the speaker has no letter or digit or is longer than kMaxFilterValueBytes
+// (quote_filter.h), or either is not valid UTF-8; database errors as Status
 // (database.h: PqxxError).
 //
 // Thread-safety: functions of their arguments; a connection is used by one
 // call at a time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -50,12 +53,14 @@
 #include <string>
 #include <vector>
 
+#include "quote_filter.h"
 #include "quote_summary.h"
 #include "result.h"
 
 namespace quotetrail {
 
 inline constexpr int kCheckMaxMatches = 10;
+inline constexpr size_t kMaxCheckTextBytes = 2000;
 inline constexpr double kCheckSimilarityMargin = 0.05;
 
 enum class Verdict { kConfirmed, kAttributedToOther, kDisputed, kNotFound };

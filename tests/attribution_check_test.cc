@@ -213,7 +213,7 @@ TEST_CASE("check: an ambiguous or unknown speaker is never confirmed", "[check]"
   CHECK(unknown.explanation.find("no stored speaker") != std::string::npos);
 }
 
-TEST_CASE("check: empty text or speaker is an error naming the field", "[check]") {
+TEST_CASE("check: empty or oversized or invalid text and speaker are errors naming the field", "[check]") {
   const std::string url = Fixture();
   auto conn = Connect(url);
   REQUIRE(conn.ok());
@@ -224,6 +224,12 @@ TEST_CASE("check: empty text or speaker is an error naming the field", "[check]"
   auto no_speaker = CheckAttribution(**conn, kKimWords, "  ");
   REQUIRE_FALSE(no_speaker.ok());
   CHECK(no_speaker.status().message().rfind("speaker:", 0) == 0);
+  auto too_long = CheckAttribution(**conn, std::string(kMaxCheckTextBytes + 1, 'a'), "Kim");
+  REQUIRE_FALSE(too_long.ok());
+  CHECK(too_long.status().message().rfind("text: longer than", 0) == 0);
+  auto bad_utf8 = CheckAttribution(**conn, "caf\xC3", "Kim");
+  REQUIRE_FALSE(bad_utf8.ok());
+  CHECK(bad_utf8.status().message() == "text: not valid UTF-8");
 }
 
 TEST_CASE("check: the JSON has the shape of the /check response", "[check]") {
