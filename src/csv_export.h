@@ -42,6 +42,10 @@
 // (the client went away, a write failed): the export then ends at once,
 // with `complete` false, and is not an error.
 //
+// From an HTTP handler (cpp-httplib): run the whole export inside one
+// chunked content provider call, with a sink that writes the chunk to the
+// response and returns false once the client is gone; then call done().
+//
 // Errors: database errors as Status (database.h: PqxxError). Nothing is
 // retried; on error the sink may have received part of the output (callers
 // writing a file write to a temporary one and rename it at the end).
