@@ -5,6 +5,7 @@
 
 #include "database.h"
 #include "filter_sql.h"
+#include "quote_clusters.h"
 #include "quote_search.h"
 #include "store_sql.h"
 #include "timestamp.h"
@@ -100,6 +101,8 @@ Result<ExportStats> ExportOccurrences(pqxx::connection& conn, const QuoteFilter&
   chunk += kExportHeader;
   chunk += "\r\n";
 
+  if (!filter.q.empty() && NormalizeQuote(filter.q).empty())
+    return InvalidArgument("q: has no letter or digit to look for");
   std::vector<std::string> params;
   const std::string where = OccurrenceFilterCondition(filter, params);
   try {

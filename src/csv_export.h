@@ -46,9 +46,11 @@
 // chunked content provider call, with a sink that writes the chunk to the
 // response and returns false once the client is gone; then call done().
 //
-// Errors: database errors as Status (database.h: PqxxError). Nothing is
-// retried; on error the sink may have received part of the output (callers
-// writing a file write to a temporary one and rename it at the end).
+// Errors: kInvalidArgument "q: has no letter or digit to look for", before
+// anything is written (as GET /api/v1/quotes says it); database errors as
+// Status (database.h: PqxxError). Nothing is retried; on a database error
+// the sink may have received part of the output (callers writing a file
+// write to a temporary one and rename it at the end).
 //
 // Thread-safety: functions of their arguments; a connection is used by one
 // call at a time. `sink` is called on the caller's thread.

@@ -31,16 +31,15 @@ WHERE qs.quote_id = ANY($1::bigint[])
 ORDER BY qs.quote_id, qs.occurrence_count DESC, qs.first_occurrence_id, s.id
 )sql";
 
-// Distinct relays per cluster, in the order they first appear in time.
+// Distinct relays per cluster, the most used first (as GET /api/v1/quotes).
 constexpr const char* kSummaryRelays = R"sql(
 SELECT o.quote_id, a.id, a.name, a.kind
 FROM occurrences o
 JOIN occurrence_via v ON v.occurrence_id = o.id
 JOIN agencies a ON a.id = v.agency_id
-JOIN documents d ON d.id = o.document_id
 WHERE o.quote_id = ANY($1::bigint[])
 GROUP BY o.quote_id, a.id, a.name, a.kind
-ORDER BY o.quote_id, min(d.published_at), a.name
+ORDER BY o.quote_id, count(*) DESC, a.name
 )sql";
 
 nlohmann::json OrNull(const std::string& s) {

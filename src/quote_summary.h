@@ -8,8 +8,8 @@
 // identified speakers for the same words), occurrence and document counts,
 // the first appearance (the earliest published occurrence, with its
 // document), and the distinct relays (agencies table: agencies, outlets,
-// platforms) any occurrence came through, in the order they first appear in
-// time. Vias known only by their words (no relay row) are not listed: the
+// platforms) any occurrence came through, the most used first (ties: by
+// name), as GET /api/v1/quotes lists them. Vias known only by their words (no relay row) are not listed: the
 // contract gives each via an id.
 //
 // Errors: libpqxx exceptions propagate from LoadQuoteSummaries (callers

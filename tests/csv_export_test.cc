@@ -450,6 +450,11 @@ TEST_CASE("quotetrail export: to stdout or a file renamed into place and bad fil
   CHECK(bad.err.find("--kind") != std::string::npos);
   CHECK(stat((dir.path() + "/bad.csv").c_str(), &st) != 0);
 
+  testing::Run no_words = testing::Quotetrail(db + "export --q '« … »'");
+  CHECK(no_words.exit_code == 2);
+  CHECK(no_words.err.find("--q: has no letter or digit") != std::string::npos);
+  CHECK(no_words.out.empty());
+
   testing::Run nowhere = testing::Quotetrail(db + "export -o " + dir.path() + "/missing/x.csv");
   CHECK(nowhere.exit_code == 1);
   CHECK(nowhere.err.find("missing/x.csv.tmp") != std::string::npos);

@@ -164,6 +164,10 @@ int RunExport(const ParsedArgs& args) {
   if (Status s = out.Open(); !s.ok()) return fail(s);
   auto r = ExportOccurrences(**conn, *filter, options,
                              [&](std::string_view chunk) { return out.Write(chunk); });
+  if (!r.ok() && r.status().code() == ErrorCode::kInvalidArgument) {
+    std::cerr << "quotetrail export: --" << r.status().message() << "\n";
+    return kExitUsage;
+  }
   if (!r.ok()) return fail(r.status());
   if (!r->complete) return fail(Unavailable(out.Where() + ": write failed: " + out.error()));
   if (Status s = out.Finish(); !s.ok()) return fail(s);
