@@ -563,9 +563,11 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     }
     const std::string cap = std::to_string(kSearchCandidates);
     const std::string vec = "to_tsvector(qt_ts_config(q.language), q.canonical_text)";
+    // One indexed branch per configuration; the language test is a cheap
+    // filter (inside one OR, every row would recompute to_tsvector).
     auto fts_for = [&](const char* config) {
-      return std::string("(qt_ts_config(q.language) = '") + config + "'::regconfig AND " + vec +
-             " @@ plainto_tsquery('" + config + "', " + raw + "))";
+      return std::string("SELECT q.id FROM quotes q WHERE ") + vec + " @@ plainto_tsquery('" + config + "', " + raw +
+             ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
     };
     const std::string tail =
         "page AS (SELECT c.id, c.score FROM scored c WHERE " + after_cond + " ORDER BY c.score DESC, c.id LIMIT " +
@@ -574,8 +576,8 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     staged =
         "WITH exact AS MATERIALIZED (SELECT q.id FROM quotes q WHERE to_tsvector('pg_catalog.simple', q.norm_text) "
         "@@ phraseto_tsquery('pg_catalog.simple', " + n + ")" + conds + " LIMIT " + cap + "), "
-        "fts AS MATERIALIZED (SELECT q.id FROM quotes q WHERE (" + fts_for("pg_catalog.french") + " OR " +
-        fts_for("pg_catalog.english") + " OR " + fts_for("pg_catalog.simple") + ")" + conds + " LIMIT " + cap + "), "
+        "fts AS MATERIALIZED (SELECT f.id FROM (" + fts_for("pg_catalog.french") + " UNION ALL " +
+        fts_for("pg_catalog.english") + " UNION ALL " + fts_for("pg_catalog.simple") + ") f LIMIT " + cap + "), "
         "cand AS (SELECT u.id, bool_or(u.f) AS f FROM (SELECT id, false AS f FROM exact UNION ALL "
         "SELECT id, true FROM fts) u GROUP BY u.id), "
         "scored AS (SELECT c.id, round((0.6 * word_similarity(" + n + ", q.norm_text) + CASE WHEN strpos(q.norm_text, " +
