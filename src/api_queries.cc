@@ -3,6 +3,7 @@
 #include "api_queries.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -28,34 +29,32 @@ constexpr const char* kSetWordSimilarity =
 // Microseconds since the epoch of a timestamptz column.
 #define QT_MICROS(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
-// QuoteSummary rows for $1::bigint[]: the cluster and its first appearance.
+// QuoteSummary columns of the clusters of a relation `p` (with a column id):
+// the cluster, its first appearance, and its speakers (most occurrences
+// first) and distinct relays (most used first) as JSON arrays of arrays, so
+// that one statement fills a page (no query per cluster).
+#define QT_SUMMARY_COLUMNS                                                                        \
+  "q.id, q.canonical_text, q.language, q.speaker_conflict, q.occurrence_count, "                  \
+  "q.document_count, fo.id, d.id, " QT_MICROS("d.published_at") ", d.published_at_estimated, "    \
+  "ot.name, d.title, d.url, "                                                                      \
+  "(SELECT json_agg(json_build_array(s.id, s.name, qs.occurrence_count) "                          \
+  "                 ORDER BY qs.occurrence_count DESC, qs.first_occurrence_id, s.id) "              \
+  "   FROM quote_speakers qs JOIN speakers s ON s.id = qs.speaker_id "                             \
+  "   WHERE qs.quote_id = q.id)::text, "                                                           \
+  "(SELECT json_agg(json_build_array(a.id, a.name, a.kind) ORDER BY x.n DESC, a.name) "            \
+  "   FROM (SELECT v.agency_id, count(*) AS n FROM occurrences o "                                 \
+  "         JOIN occurrence_via v ON v.occurrence_id = o.id "                                      \
+  "         WHERE o.quote_id = q.id GROUP BY v.agency_id) x "                                      \
+  "   JOIN agencies a ON a.id = x.agency_id)::text "
+#define QT_SUMMARY_JOINS                                         \
+  "JOIN quotes q ON q.id = p.id "                                \
+  "LEFT JOIN occurrences fo ON fo.id = q.first_occurrence_id "   \
+  "LEFT JOIN documents d ON d.id = fo.document_id "              \
+  "LEFT JOIN outlets ot ON ot.id = d.outlet_id "
+
+// QuoteSummary rows for $1::bigint[].
 constexpr const char* kSummaries =
-    "SELECT q.id, q.canonical_text, q.language, q.speaker_conflict, q.occurrence_count, "
-    "       q.document_count, fo.id, d.id, " QT_MICROS("d.published_at") ", "
-    "       d.published_at_estimated, ot.name, d.title, d.url "
-    "FROM quotes q "
-    "LEFT JOIN occurrences fo ON fo.id = q.first_occurrence_id "
-    "LEFT JOIN documents d ON d.id = fo.document_id "
-    "LEFT JOIN outlets ot ON ot.id = d.outlet_id "
-    "WHERE q.id = ANY($1::bigint[])";
-
-constexpr const char* kSummarySpeakers = R"sql(
-SELECT qs.quote_id, s.id, s.name, qs.occurrence_count
-FROM quote_speakers qs JOIN speakers s ON s.id = qs.speaker_id
-WHERE qs.quote_id = ANY($1::bigint[])
-ORDER BY qs.quote_id, qs.occurrence_count DESC, qs.first_occurrence_id, s.id
-)sql";
-
-// Distinct relays over each cluster, the most used first.
-constexpr const char* kSummaryVias = R"sql(
-SELECT o.quote_id, a.id, a.name, a.kind
-FROM occurrences o
-JOIN occurrence_via v ON v.occurrence_id = o.id
-JOIN agencies a ON a.id = v.agency_id
-WHERE o.quote_id = ANY($1::bigint[])
-GROUP BY o.quote_id, a.id, a.name, a.kind
-ORDER BY o.quote_id, count(*) DESC, a.name
-)sql";
+    "SELECT " QT_SUMMARY_COLUMNS "FROM unnest($1::bigint[]) AS p(id) " QT_SUMMARY_JOINS;
 
 // Occurrences with their document and a window of text around them (400
 // code points each side) for the sentence. %WHERE% and %ORDER% are replaced
@@ -69,7 +68,11 @@ constexpr const char* kOccurrencesTemplate =
     "       greatest(0, o.start_cp - 400), "
     "       substr(d.body, greatest(0, o.start_cp - 400) + 1, "
     "              o.end_cp - greatest(0, o.start_cp - 400) + 400), "
-    "       o.id = qq.first_occurrence_id "
+    "       o.id = qq.first_occurrence_id, "
+    "       (SELECT json_agg(json_build_array(a.id, coalesce(a.name, v.label, ''), a.kind) "
+    "                        ORDER BY v.position) "
+    "        FROM occurrence_via v LEFT JOIN agencies a ON a.id = v.agency_id "
+    "        WHERE v.occurrence_id = o.id)::text "
     "FROM occurrences o "
     "LEFT JOIN quotes qq ON qq.id = o.quote_id "
     "JOIN documents d ON d.id = o.document_id "
@@ -80,13 +83,6 @@ constexpr const char* kByQuoteWhere = "o.quote_id = $1";
 constexpr const char* kByQuoteOrder = "d.published_at, d.id, o.start_cp, o.id";
 constexpr const char* kByDocumentWhere = "o.document_id = $1";
 constexpr const char* kByDocumentOrder = "o.start_cp, o.id";
-
-constexpr const char* kOccurrenceVias = R"sql(
-SELECT v.occurrence_id, a.id, coalesce(a.name, v.label, ''), a.kind
-FROM occurrence_via v LEFT JOIN agencies a ON a.id = v.agency_id
-WHERE v.occurrence_id = ANY($1::bigint[])
-ORDER BY v.occurrence_id, v.position
-)sql";
 
 constexpr const char* kConflicts = R"sql(
 SELECT s.id, s.name, qs.occurrence_count, qs.first_occurrence_id
@@ -260,46 +256,66 @@ bool IsScoreKey(std::string_view s) {
 
 // ------------------------------------------------------------------ objects
 
-// QuoteSummary objects for `ids`, by id.
+// Statements are prepared once per connection and named by a hash of their
+// text (libpqxx ignores a second prepare() of the same name and text), so a
+// request pays neither parsing nor planning again.
+std::string StatementName(const std::string& sql) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : sql) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "qt_%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+template <typename... Args>
+pqxx::result Prepared(pqxx::transaction_base& tx, const std::string& sql, Args&&... args) {
+  const std::string name = StatementName(sql);
+  tx.conn().prepare(name, sql);
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
+
+// [[id, name, n], ...] (a JSON text from SQL, or NULL) -> objects.
+json JsonRows(const pqxx::field& f) {
+  if (f.is_null()) return json::array();
+  return json::parse(f.c_str());
+}
+
+// The QuoteSummary of a row of QT_SUMMARY_COLUMNS starting at column `c`.
+json SummaryJson(const pqxx::row& r, int c) {
+  json first;
+  if (!r[c + 6].is_null()) {
+    first = {{"occurrence_id", r[c + 6].as<int64_t>()},
+             {"document_id", Int(r[c + 7])},
+             {"published_at", Time(r[c + 8])},
+             {"published_at_estimated", r[c + 9].is_null() ? false : r[c + 9].as<bool>()},
+             {"outlet", Str(r[c + 10])},
+             {"title", Str(r[c + 11])},
+             {"url", Str(r[c + 12])}};
+  }
+  json speakers = json::array(), via = json::array();
+  for (const json& a : JsonRows(r[c + 13]))
+    speakers.push_back({{"id", a[0]}, {"name", a[1]}, {"occurrences", a[2]}});
+  for (const json& a : JsonRows(r[c + 14])) via.push_back({{"id", a[0]}, {"name", a[1]}, {"kind", a[2]}});
+  return {{"id", r[c].as<int64_t>()},
+          {"text", r[c + 1].as<std::string>()},
+          {"language", Str(r[c + 2])},
+          {"speakers", std::move(speakers)},
+          {"conflict", r[c + 3].as<bool>()},
+          {"occurrences", r[c + 4].as<int64_t>()},
+          {"documents", r[c + 5].as<int64_t>()},
+          {"first_appearance", std::move(first)},
+          {"via", std::move(via)}};
+}
+
+// QuoteSummary objects for `ids`, by id: one statement.
 std::unordered_map<int64_t, json> Summaries(pqxx::transaction_base& tx,
                                             const std::vector<int64_t>& ids) {
   std::unordered_map<int64_t, json> out;
   if (ids.empty()) return out;
-  const std::string list = SqlArray(ids);
-  for (const auto& r : tx.exec_params(kSummaries, list)) {
-    json first;
-    if (!r[6].is_null()) {
-      first = {{"occurrence_id", r[6].as<int64_t>()},
-               {"document_id", Int(r[7])},
-               {"published_at", Time(r[8])},
-               {"published_at_estimated", r[9].is_null() ? false : r[9].as<bool>()},
-               {"outlet", Str(r[10])},
-               {"title", Str(r[11])},
-               {"url", Str(r[12])}};
-    }
-    out[r[0].as<int64_t>()] = {{"id", r[0].as<int64_t>()},
-                               {"text", r[1].as<std::string>()},
-                               {"language", Str(r[2])},
-                               {"speakers", json::array()},
-                               {"conflict", r[3].as<bool>()},
-                               {"occurrences", r[4].as<int64_t>()},
-                               {"documents", r[5].as<int64_t>()},
-                               {"first_appearance", first},
-                               {"via", json::array()}};
-  }
-  for (const auto& r : tx.exec_params(kSummarySpeakers, list)) {
-    auto it = out.find(r[0].as<int64_t>());
-    if (it == out.end()) continue;
-    it->second["speakers"].push_back({{"id", r[1].as<int64_t>()},
-                                      {"name", r[2].as<std::string>()},
-                                      {"occurrences", r[3].as<int64_t>()}});
-  }
-  for (const auto& r : tx.exec_params(kSummaryVias, list)) {
-    auto it = out.find(r[0].as<int64_t>());
-    if (it == out.end()) continue;
-    it->second["via"].push_back(
-        {{"id", r[1].as<int64_t>()}, {"name", r[2].as<std::string>()}, {"kind", Str(r[3])}});
-  }
+  for (const auto& r : Prepared(tx, kSummaries, SqlArray(ids))) out[r[0].as<int64_t>()] = SummaryJson(r, 0);
   return out;
 }
 
@@ -329,9 +345,7 @@ std::vector<json> Occurrences(pqxx::transaction_base& tx, const char* where, con
   sql.replace(sql.find("%WHERE%"), 7, where);
   sql.replace(sql.find("%ORDER%"), 7, order);
   std::vector<json> out;
-  std::unordered_map<int64_t, size_t> index;
-  std::vector<int64_t> ids;
-  for (const auto& r : tx.exec_params(sql, key, limit)) {
+  for (const auto& r : Prepared(tx, sql, key, limit)) {
     json speaker;
     if (!r[4].is_null()) {
       speaker = {{"id", r[4].as<int64_t>()}, {"name", Str(r[5])}};
@@ -342,9 +356,9 @@ std::vector<json> Occurrences(pqxx::transaction_base& tx, const char* where, con
     const int64_t window_start = r[22].as<int64_t>();
     std::string context =
         r[23].is_null() ? "" : SentenceAround(r[23].as<std::string>(), start - window_start, end - window_start);
+    json via = json::array();
+    for (const json& a : JsonRows(r[25])) via.push_back({{"id", a[0]}, {"name", a[1]}, {"kind", a[2]}});
     const int64_t id = r[0].as<int64_t>();
-    index[id] = out.size();
-    ids.push_back(id);
     out.push_back({{"id", id},
                    {"quote_id", Int(r[1])},
                    {"text", r[2].as<std::string>()},
@@ -355,20 +369,13 @@ std::vector<json> Occurrences(pqxx::transaction_base& tx, const char* where, con
                    {"cue", Str(r[9])},
                    {"pattern", Str(r[10])},
                    {"confidence", r[11].is_null() ? json() : json(r[11].as<double>())},
-                   {"via", json::array()},
+                   {"via", std::move(via)},
                    {"start", start},
                    {"end", end},
                    {"context", context},
                    {"derived_from", Int(r[14])},
                    {"first", !r[24].is_null() && r[24].as<bool>()},
                    {"document", DocumentJson(r, 15)}});
-  }
-  if (ids.empty()) return out;
-  for (const auto& r : tx.exec_params(kOccurrenceVias, SqlArray(ids))) {
-    auto it = index.find(r[0].as<int64_t>());
-    if (it == index.end()) continue;
-    out[it->second]["via"].push_back(
-        {{"id", Int(r[1])}, {"name", r[2].as<std::string>()}, {"kind", Str(r[3])}});
   }
   return out;
 }
@@ -508,8 +515,8 @@ Result<Cursor> DecodeCursor(const std::string& cursor, const QuoteFilter& filter
   Cursor c;
   c.kind = parts[1];
   c.key = parts[2];
-  if (c.kind != (filter.q.empty() ? "t" : "s")) return bad;
-  if (c.kind == "s" && !IsScoreKey(c.key)) return bad;
+  if (filter.q.empty() ? c.kind != "t" : (c.kind != "s" && c.kind != "f")) return bad;
+  if (c.kind != "t" && !IsScoreKey(c.key)) return bad;
   if (c.kind == "t" && c.key != "n") {
     std::string_view digits = c.key;
     if (!digits.empty() && digits[0] == '-') digits.remove_prefix(1);
@@ -542,26 +549,48 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     params.push_back(std::move(v));
     return "$" + std::to_string(params.size());
   };
-  std::string sql;
+  // With q: `staged` (exact phrase and full-text stages) and `fuzzy` (word
+  // similarity), see api_queries.h; both end with the page's summaries.
+  std::string staged, fuzzy, sql;
   if (!norm.empty()) {
-    const std::string n = param(norm), raw = param(filter.q), like = param(LikeEscape(norm));
-    const std::string fts_vec = "to_tsvector(qt_ts_config(q.language), q.canonical_text)";
-    sql = "SELECT c.id, c.score::text FROM (SELECT s.*, round((0.6 * s.ws + CASE WHEN s.contains THEN 0.25 "
-          "ELSE 0 END + CASE WHEN s.fts THEN 0.15 ELSE 0 END)::numeric, 6) AS score FROM (SELECT q.id, "
-          "strpos(q.norm_text, " + n + ") > 0 AS contains, word_similarity(" + n + ", q.norm_text) AS ws, " +
-          fts_vec + " @@ plainto_tsquery(qt_ts_config(q.language), " + raw +
-          ") AS fts FROM quotes q WHERE (q.norm_text LIKE '%' || " + like + " || '%' OR " + n +
-          " <% q.norm_text OR " + fts_vec + " @@ plainto_tsquery('pg_catalog.french', " + raw + ") OR " +
-          fts_vec + " @@ plainto_tsquery('pg_catalog.english', " + raw + ") OR " + fts_vec +
-          " @@ plainto_tsquery('pg_catalog.simple', " + raw + "))" + OccurrenceConditions(filter, &params) +
-          ") s) c WHERE (c.contains OR c.ws >= " + std::to_string(kFindMinWordSimilarity) + " OR c.fts)";
+    const std::string n = param(norm) + "::text", raw = param(filter.q) + "::text",
+                      lim = param(std::to_string(limit + 1)) + "::bigint";
+    const std::string conds = OccurrenceConditions(filter, &params);
+    std::string after_cond = "true";
     if (after) {
-      const std::string k = param(after->key), i = param(std::to_string(after->id));
-      sql += " AND (c.score < " + k + "::numeric OR (c.score = " + k + "::numeric AND c.id > " + i + "::bigint))";
+      const std::string k = param(after->key) + "::numeric", i = param(std::to_string(after->id)) + "::bigint";
+      after_cond = "(c.score < " + k + " OR (c.score = " + k + " AND c.id > " + i + "))";
     }
-    sql += " ORDER BY c.score DESC, c.id";
+    const std::string cap = std::to_string(kSearchCandidates);
+    const std::string vec = "to_tsvector(qt_ts_config(q.language), q.canonical_text)";
+    // One indexed branch per configuration; the language test is a cheap
+    // filter (inside one OR, every row would recompute to_tsvector).
+    auto fts_for = [&](const char* config) {
+      return std::string("SELECT q.id FROM quotes q WHERE ") + vec + " @@ plainto_tsquery('" + config + "', " + raw +
+             ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
+    };
+    const std::string tail =
+        "page AS (SELECT c.id, c.score FROM scored c WHERE " + after_cond + " ORDER BY c.score DESC, c.id LIMIT " +
+        lim + ") SELECT p.score::text, " QT_SUMMARY_COLUMNS "FROM page p " QT_SUMMARY_JOINS
+        "ORDER BY p.score DESC, p.id";
+    staged =
+        "WITH exact AS MATERIALIZED (SELECT q.id FROM quotes q WHERE to_tsvector('pg_catalog.simple', q.norm_text) "
+        "@@ phraseto_tsquery('pg_catalog.simple', " + n + ")" + conds + " LIMIT " + cap + "), "
+        "fts AS MATERIALIZED (SELECT f.id FROM (" + fts_for("pg_catalog.french") + " UNION ALL " +
+        fts_for("pg_catalog.english") + " UNION ALL " + fts_for("pg_catalog.simple") + ") f LIMIT " + cap + "), "
+        "cand AS (SELECT u.id, bool_or(u.f) AS f FROM (SELECT id, false AS f FROM exact UNION ALL "
+        "SELECT id, true FROM fts) u GROUP BY u.id), "
+        "scored AS (SELECT c.id, round((0.6 * word_similarity(" + n + ", q.norm_text) + CASE WHEN strpos(q.norm_text, " +
+        n + ") > 0 THEN 0.25 ELSE 0 END + CASE WHEN c.f THEN 0.15 WHEN " + vec + " @@ plainto_tsquery(qt_ts_config(q.language), " +
+        raw + ") THEN 0.15 ELSE 0 END)::numeric, 6) AS score FROM cand c JOIN quotes q ON q.id = c.id), " + tail;
+    // Run only when the stages above found nothing.
+    fuzzy =
+        "WITH cand AS MATERIALIZED (SELECT q.id FROM quotes q WHERE " + n + " <% q.norm_text" + conds + " LIMIT " + cap +
+        "), scored AS (SELECT c.id, round((0.6 * word_similarity(" + n + ", q.norm_text) + CASE WHEN strpos(q.norm_text, " +
+        n + ") > 0 THEN 0.25 ELSE 0 END + CASE WHEN " + vec + " @@ plainto_tsquery(qt_ts_config(q.language), " + raw +
+        ") THEN 0.15 ELSE 0 END)::numeric, 6) AS score FROM cand c JOIN quotes q ON q.id = c.id), " + tail;
   } else {
-    sql = std::string("SELECT q.id, ") + QT_MICROS("q.first_published_at") + " FROM quotes q WHERE true" +
+    sql = std::string("WITH page AS (SELECT q.id, ") + kFirstAppearanceKey + " AS t FROM quotes q WHERE true" +
           OccurrenceConditions(filter, &params);
     if (after) {
       const std::string i = param(std::to_string(after->id));
@@ -573,31 +602,38 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
                t + " OR q.id > " + i + "::bigint)";
       }
     }
-    sql += std::string(" ORDER BY ") + kFirstAppearanceKey + " DESC, q.id";
+    sql += std::string(" ORDER BY ") + kFirstAppearanceKey + " DESC, q.id LIMIT " +
+           param(std::to_string(limit + 1)) + "::bigint) SELECT " QT_MICROS("q.first_published_at") ", " QT_SUMMARY_COLUMNS
+           "FROM page p " QT_SUMMARY_JOINS "ORDER BY p.t DESC, p.id";
   }
-  sql += " LIMIT " + param(std::to_string(limit + 1)) + "::bigint";
 
   return ReadOnly(conn, "listing quotes", [&](pqxx::read_transaction& tx) -> Result<QuotePage> {
-    if (!norm.empty()) tx.exec_params(kSetWordSimilarity, std::to_string(kFindMinWordSimilarity));
-    std::vector<int64_t> ids;
-    std::vector<std::string> keys;
-    for (const auto& r : tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params))) {
-      ids.push_back(r[0].as<int64_t>());
-      keys.push_back(r[1].is_null() ? "n" : r[1].as<std::string>());
+    std::string kind = norm.empty() ? "t" : "s";
+    auto run = [&](const std::string& statement) {
+      return Prepared(tx, statement, pqxx::prepare::make_dynamic_params(params));
+    };
+    pqxx::result rows;
+    if (norm.empty()) {
+      rows = run(sql);
+    } else if (!after || after->kind == "s") {
+      rows = run(staged);
+    }
+    if (!norm.empty() && ((!after && rows.empty()) || (after && after->kind == "f"))) {
+      Prepared(tx, kSetWordSimilarity, std::to_string(kFindMinWordSimilarity));
+      rows = run(fuzzy);
+      kind = "f";
     }
     QuotePage page;
-    const bool more = ids.size() > static_cast<size_t>(limit);
-    if (more) {
-      ids.resize(limit);
-      keys.resize(limit);
-      page.next_cursor = EncodeCursor({norm.empty() ? "t" : "s", keys.back(), ids.back()}, filter);
+    const size_t n_rows = std::min(rows.size(), static_cast<size_t>(limit));
+    for (size_t i = 0; i < n_rows; ++i) {
+      json s = SummaryJson(rows[i], 1);
+      if (!norm.empty()) s["score"] = std::stod(rows[i][0].as<std::string>());
+      page.quotes.push_back(std::move(s));
     }
-    auto by_id = Summaries(tx, ids);
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto it = by_id.find(ids[i]);
-      if (it == by_id.end()) continue;
-      if (!norm.empty()) it->second["score"] = std::stod(keys[i]);
-      page.quotes.push_back(std::move(it->second));
+    if (rows.size() > static_cast<size_t>(limit)) {
+      const auto& last = rows[n_rows - 1];
+      page.next_cursor =
+          EncodeCursor({kind, last[0].is_null() ? "n" : last[0].as<std::string>(), last[1].as<int64_t>()}, filter);
     }
     return page;
   });
@@ -615,7 +651,7 @@ Result<json> GetQuoteChain(pqxx::connection& conn, int64_t quote_id) {
     for (size_t i = 0; i < chain.size(); ++i) chain[i]["first"] = i == 0;
     json conflicts = json::array();
     if (quote["conflict"].get<bool>()) {
-      for (const auto& r : tx.exec_params(kConflicts, quote_id)) {
+      for (const auto& r : Prepared(tx, kConflicts, quote_id)) {
         conflicts.push_back({{"speaker", {{"id", r[0].as<int64_t>()}, {"name", r[1].as<std::string>()}}},
                              {"occurrences", r[2].as<int64_t>()},
                              {"first_occurrence_id", Int(r[3])}});

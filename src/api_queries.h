@@ -18,11 +18,16 @@
 //     + 0.25 when the normalised q occurs in the normalised text as is
 //     + 0.15 when the full-text query of the quote's language matches
 //       (qt_ts_config: french, english, else simple),
-//     rounded to 6 decimals, then by id. A cluster is a candidate when one of
-//     the three holds (word similarity >= kFindMinWordSimilarity); the
-//     trigram and full-text indexes of migrations 0001/0002 find them, so
-//     accents, case, punctuation and a partial or slightly misspelt text do
-//     not matter ("pret a soutenir" finds « prête à soutenir ... »).
+//     rounded to 6 decimals, then by id. Candidates come from two indexed
+//     stages, at most kSearchCandidates clusters each (whichever the index
+//     gives first when there are more): the exact words of q as a phrase of
+//     the normalised text (accent- and case-folded words, index of 0005),
+//     and the full-text query of each cluster's language (index of 0002).
+//     Only when both find nothing (a misspelt or reworded q) are the
+//     candidates the clusters with word similarity >= kFindMinWordSimilarity
+//     (trigram index of 0001), again at most kSearchCandidates: so
+//     "pret a soutenir" finds « prête à soutenir ... ». Only the candidates
+//     are scored: a page costs a bounded amount of work.
 //   - Without q: newest first appearance first, then id (index of 0004;
 //     clusters without a date last).
 //   The other filters must hold for one and the same occurrence of the
@@ -31,9 +36,10 @@
 //   is kInvalidArgument ("cursor: ..."). next_cursor is set only when
 //   another page exists: walking the pages gives every cluster once.
 //
-// Cost: a page costs one query for the ids plus a fixed number of queries
-// for their details (ids as one array parameter), whatever the page size;
-// a chain is a fixed number of queries too, capped at kMaxChain occurrences.
+// Cost: a page is one statement (two when the fuzzy stage runs), summaries
+// included, whatever the page size; a chain is two statements (three for a
+// conflict), capped at kMaxChain occurrences. Statements are prepared once
+// per connection (named by a hash of their text).
 //
 // Thread-safety: functions use only their arguments; a connection is used by
 // one call at a time. Database errors come back as kUnavailable (server
@@ -56,6 +62,7 @@ namespace quotetrail {
 inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;
 inline constexpr int kMaxChain = 1000;  // occurrences listed in one chain
+inline constexpr int kSearchCandidates = 200;  // per search stage; > kMaxPageSize
 
 struct QuotePage {
   nlohmann::json quotes = nlohmann::json::array();  // QuoteSummary..., with "score" when q

@@ -209,6 +209,9 @@ ApiServer::ApiServer(ApiServerOptions options)
   s.set_read_timeout(10);
   s.set_write_timeout(10);
   s.set_keep_alive_timeout(5);
+  // cpp-httplib closes a keep-alive connection after 5 requests by default:
+  // clients would reconnect (and take a new worker) every 5 requests.
+  s.set_keep_alive_max_count(kKeepAliveMaxRequests);
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { Dispatch(req, res); };
   for (auto reg : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
                    &httplib::Server::Patch, &httplib::Server::Delete, &httplib::Server::Options}) {
@@ -317,15 +320,30 @@ void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
   auto send = [&](const Reply& r) {
     res.status = r.status;
     for (const auto& [k, v] : r.headers) res.set_header(k, v);
-    if (!r.stream) {
-      res.set_content(r.body, r.content_type);
+    if (r.stream) {
+      // Chunked: cpp-httplib compresses it with gzip when the client asks
+      // (browsers over plain HTTP do), which suits a large CSV.
+      res.set_chunked_content_provider(r.content_type, [stream = r.stream](size_t, httplib::DataSink& sink) {
+        stream([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+        sink.done();
+        return true;
+      });
       return;
     }
-    res.set_chunked_content_provider(r.content_type, [stream = r.stream](size_t, httplib::DataSink& sink) {
-      stream([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
-      sink.done();
-      return true;
-    });
+    // A body given through a provider with its length is sent as is:
+    // cpp-httplib compresses only `res.body` (with brotli at quality 11 when
+    // the client accepts br: tens of milliseconds of CPU per response).
+    // Errors keep `res.body`: the error handler looks at it.
+    std::shared_ptr<const std::string> body = r.shared_body;
+    if (!body && r.status < 400 && !r.body.empty()) body = std::make_shared<const std::string>(r.body);
+    if (body && !body->empty() && r.status < 400) {
+      res.set_content_provider(body->size(), r.content_type,
+                               [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                                 return sink.write(body->data() + offset, length);
+                               });
+    } else {
+      res.set_content(body ? *body : r.body, r.content_type);
+    }
   };
   const size_t qmark = req.target.find('?');
   if (qmark != std::string::npos && req.target.size() - qmark - 1 > kMaxQueryStringBytes) {
@@ -455,11 +473,67 @@ ApiServer::Reply ApiServer::MetricsText(Context&) {
   return r;
 }
 
-ApiServer::Reply ApiServer::OpenApi(Context&) {
-  auto body = ReadRegularFile(options_.api_dir + "/openapi.json");
-  if (!body) return ErrorReply(404, "openapi.json is missing from the api directory");
+ApiServer::Reply ApiServer::CachedFile(const httplib::Request& req, const std::string& name,
+                                       const std::string& content_type) {
+  const std::string path = options_.api_dir + "/" + name;
+  struct stat st;
+  const bool regular = ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  std::shared_ptr<const std::string> body;
+  std::string etag;
+  {
+    std::lock_guard<std::mutex> lock(files_mu_);
+    if (!regular) {
+      files_.erase(name);
+      return ErrorReply(404, "no such file: " + name);
+    }
+    auto it = files_.find(name);
+    const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (it != files_.end() && it->second.dev == static_cast<uint64_t>(st.st_dev) &&
+        it->second.ino == static_cast<uint64_t>(st.st_ino) && it->second.size == static_cast<uint64_t>(st.st_size) &&
+        it->second.mtime_ns == mtime_ns) {
+      body = it->second.body;
+      etag = it->second.etag;
+    } else {
+      auto content = ReadRegularFile(path);
+      if (!content) {
+        files_.erase(name);
+        return ErrorReply(404, "no such file: " + name);
+      }
+      uint64_t h = 1469598103934665603ull;  // FNV-1a of the content
+      for (unsigned char ch : *content) {
+        h ^= ch;
+        h *= 1099511628211ull;
+      }
+      char tag[40];
+      std::snprintf(tag, sizeof tag, "\"%016llx-%zx\"", static_cast<unsigned long long>(h), content->size());
+      FileEntry e;
+      e.dev = static_cast<uint64_t>(st.st_dev);
+      e.ino = static_cast<uint64_t>(st.st_ino);
+      e.size = static_cast<uint64_t>(st.st_size);
+      e.mtime_ns = mtime_ns;
+      e.etag = tag;
+      e.body = std::make_shared<const std::string>(std::move(*content));
+      body = e.body;
+      etag = e.etag;
+      files_[name] = std::move(e);
+    }
+  }
   Reply r;
-  r.body = std::move(*body);
+  r.content_type = content_type;
+  r.headers.push_back({"ETag", etag});
+  r.headers.push_back({"Cache-Control", "no-cache"});  // revalidate: the ETag makes it cheap
+  const std::string inm = req.get_header_value("If-None-Match");
+  if (!inm.empty() && (inm == "*" || inm.find(etag) != std::string::npos)) {
+    r.status = 304;
+    return r;
+  }
+  r.shared_body = std::move(body);
+  return r;
+}
+
+ApiServer::Reply ApiServer::OpenApi(Context& c) {
+  Reply r = CachedFile(c.req, "openapi.json", "application/json");
+  if (r.status == 404) return ErrorReply(404, "openapi.json is missing from the api directory");
   return r;
 }
 
@@ -467,12 +541,9 @@ ApiServer::Reply ApiServer::StaticFile(Context& c) {
   auto it = c.path.find("file");
   const std::string name = it == c.path.end() ? "index.html" : it->second;
   if (!IsServableName(name)) return ErrorReply(404, "no such file");
-  auto body = ReadRegularFile(options_.api_dir + "/" + name);
-  if (!body) return ErrorReply(404, name == "index.html" ? "no page installed (api/index.html is missing)" : "no such file: " + name);
-  Reply r;
-  r.body = std::move(*body);
-  r.content_type = ContentTypeFor(name);
-  r.headers.push_back({"X-Content-Type-Options", "nosniff"});
+  Reply r = CachedFile(c.req, name, ContentTypeFor(name));
+  if (r.status == 404 && name == "index.html") return ErrorReply(404, "no page installed (api/index.html is missing)");
+  if (r.status < 400) r.headers.push_back({"X-Content-Type-Options", "nosniff"});
   return r;
 }
 

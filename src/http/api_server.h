@@ -29,6 +29,12 @@
 // options.store_idle_seconds without a write. When a CLI ingest holds the
 // lock, a write gets 503 at once instead of waiting.
 //
+// Responses: the server sends bodies as they are (no compression: cpp-httplib
+// 0.11 would compress with brotli at quality 11, ~90 ms of CPU for the 38 KB
+// openapi.json; compress in a reverse proxy). Keep-alive connections serve
+// up to kKeepAliveMaxRequests requests. Static files and openapi.json are
+// cached in memory, checked with one lstat per request, with an ETag.
+//
 // Connections: a pool of at most `threads` connections (connection_pool.h),
 // one per server thread; plus the Store's two while it is open.
 //
@@ -66,6 +72,7 @@ namespace quotetrail::http {
 
 inline constexpr size_t kMaxBodyBytes = size_t{1} << 20;  // 1 MiB
 inline constexpr size_t kMaxQueryStringBytes = 4096;
+inline constexpr size_t kKeepAliveMaxRequests = 100000;
 
 struct ApiServerOptions {
   std::string db_url;          // migrated database (database.h)
@@ -105,6 +112,8 @@ class ApiServer {
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    // Instead of `body`: a body shared with a cache (static files).
+    std::shared_ptr<const std::string> shared_body;
     // Set for a streamed body (export.csv): `body` is ignored and this runs
     // once the status and headers are sent, with a writer that returns
     // false when the client went away. A failure midway can no longer
@@ -150,6 +159,12 @@ class ApiServer {
   Reply Check(Context& c);
   Reply ExportCsv(Context& c);
 
+  // A file of api/ from the in-memory cache, read again when its size,
+  // modification time or inode changed (one lstat per request); 404 when
+  // it is missing or not a regular file. Adds an ETag; 304 when the
+  // request's If-None-Match has it.
+  Reply CachedFile(const httplib::Request& req, const std::string& name, const std::string& content_type);
+
   // Helpers shared by handlers.
   Reply FromStatus(const Status& s, const char* what);
   Reply Authorize(const httplib::Request& req, Access access, bool* ok);
@@ -160,6 +175,15 @@ class ApiServer {
   ConnectionPool pool_;
   Metrics metrics_;
   std::vector<Route> routes_;
+
+  struct FileEntry {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_ns = 0;
+    std::string etag;
+    std::shared_ptr<const std::string> body;
+  };
+  std::mutex files_mu_;  // guards files_
+  std::map<std::string, FileEntry> files_;
 
   // Writes.
   std::mutex write_mu_;  // guards extractor_, store_, last_write_
