@@ -60,6 +60,9 @@ try {
     () => document.getElementById('results').getAttribute('aria-busy') === 'false');
 
   step = 'open the page';
+  const index = await fetch(url);
+  expect(index.ok && /text\/html/.test(index.headers.get('content-type') || ''),
+    `GET ${url} answered ${index.status} ${index.headers.get('content-type')}: the server does not serve the page (api/index.html)`);
   await page.goto(url);
   await resultsSettled();
   const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
