@@ -687,9 +687,7 @@ async function check(text, speaker) {
   status.textContent = 'Checking…';
   button.disabled = true;
   try {
-    const body = { text };
-    if (speaker) body.speaker = speaker;
-    const data = await api('check', { method: 'POST', body, signal: controller.signal });
+    const data = await api('check', { method: 'POST', body: { text, speaker }, signal: controller.signal });
     const { node, sentence } = renderVerdict(data, speaker);
     result.replaceChildren(node);
     status.className = 'status visually-hidden';  // the verdict box shows it
@@ -714,8 +712,19 @@ function renderVerdict(data, askedSpeaker) {
   const matches = Array.isArray(data.matches) ? data.matches : [];
   const resolved = data.speaker && data.speaker.resolved ? data.speaker.resolved : null;
   const asked = resolved ? resolved.name : (data.speaker && data.speaker.query) || askedSpeaker || '';
-  const best = matches[0];
-  const attributed = best && Array.isArray(best.attributed_to) ? best.attributed_to : [];
+  // The people the answer rests on: the matches holding the words as they are
+  // (similarity 1), else those nearly as similar as the best one, pooled.
+  const top = matches.length && Number.isFinite(matches[0].similarity) ? matches[0].similarity : 0;
+  const evidence = matches.filter((m) => Number.isFinite(m.similarity)
+    && (top >= 1 ? m.similarity >= 1 : m.similarity >= top - 0.05));
+  const pooled = new Map();
+  for (const m of evidence.length ? evidence : matches.slice(0, 1)) {
+    for (const s of Array.isArray(m.attributed_to) ? m.attributed_to : []) {
+      const seen = pooled.get(s.id);
+      pooled.set(s.id, { ...s, occurrences: (seen ? seen.occurrences : 0) + (s.occurrences || 0) });
+    }
+  }
+  const attributed = [...pooled.values()].sort((a, b) => b.occurrences - a.occurrences);
   const others = attributed.filter((s) => !resolved || s.id !== resolved.id);
   const name = (s) => el('strong', {}, s.name);
 
@@ -854,10 +863,13 @@ function init() {
     event.preventDefault();
     const text = $('c-text').value.trim();
     const speaker = $('c-speaker').value.trim();
-    if (!text) {
+    const missing = !text ? ['c-text', 'Type the quoted words to check.']
+      : !speaker ? ['c-speaker', 'Type who is said to have said these words.'] : null;
+    if (missing) {
       $('check-status').textContent = '';
-      $('check-result').replaceChildren(errorNode(new Error('Type the quoted words to check.')));
-      $('c-text').focus();
+      $('check-result-panel').hidden = false;
+      $('check-result').replaceChildren(errorNode(new Error(missing[1])));
+      $(missing[0]).focus();
       return;
     }
     shown.check = null;
