@@ -458,6 +458,10 @@ function renderQuote(data) {
     el('ol', { class: 'timeline' }, chain.map((o) => occurrenceItem(o, quote, mainSpeaker, byId))));
 
   if (chain.length === 0) fragment.append(el('p', { class: 'status empty' }, 'No occurrences stored for this quote.'));
+  if (data.chain_truncated) {
+    fragment.append(el('p', { class: 'hint' },
+      `Only the first ${plural(chain.length, 'occurrence')} are shown; the CSV export lists them all.`));
+  }
 
   fragment.append(el('p', { class: 'links' },
     el('a', { href: new URL(`quotes/${encodeURIComponent(quote.id)}/prov`, API).href }, 'PROV-JSON of this chain')));
