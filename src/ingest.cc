@@ -131,6 +131,34 @@ std::string NormalizeDocumentText(std::string_view text) {
   return out;
 }
 
+Result<IngestedArticle> IngestArticle(Article article, const Extractor& extractor, Store& store,
+                                      const IngestOptions& options) {
+  std::string text = NormalizeDocumentText(article.text);
+  if (text.empty()) return InvalidArgument("text: no text");
+  std::vector<std::string> warnings;
+  DocumentRecord r = Describe(article, std::move(text), options, &warnings);
+  for (const auto& w : warnings)
+    if (options.on_warning) options.on_warning(w);
+  IngestedArticle out;
+  out.sha256 = r.sha256;
+  Result<std::unordered_set<std::string>> known = store.KnownDocuments({r.sha256});
+  if (!known.ok()) return known.status();
+  if (known->count(r.sha256)) return out;
+  article.text = std::move(r.text);
+  Extraction x = extractor.Extract(article, options.extract);
+  r.text = std::move(article.text);
+  r.quotes = std::move(x.quotes);
+  if (r.language.empty()) r.language = x.lang;
+  std::vector<DocumentRecord> docs;
+  docs.push_back(std::move(r));
+  Result<WriteOutcome> w = store.Write(std::move(docs));
+  if (!w.ok()) return w.status();
+  if (!w->failures.empty()) return Internal(w->failures.front());
+  out.created = w->documents_added > 0;
+  out.occurrences_added = w->occurrences_added;
+  return out;
+}
+
 Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extractor& extractor,
                               Store& store, const IngestOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();

@@ -71,6 +71,21 @@ struct IngestOptions {
 Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extractor& extractor,
                               Store& store, const IngestOptions& options);
 
+// One article given in memory (POST /api/v1/documents), stored like one
+// article of Ingest(): normalised, described (options.outlet and
+// options.published_us win), extracted and written in one transaction, or
+// found stored already (created false, nothing extracted).
+struct IngestedArticle {
+  std::string sha256;  // of the stored text: documents.text_sha256
+  bool created = false;
+  size_t occurrences_added = 0;
+};
+// kInvalidArgument "text: no text" when the normalised text is empty;
+// kInternal with the store's message when the database refused the document;
+// database failures as Status. Same thread rules as Ingest().
+Result<IngestedArticle> IngestArticle(Article article, const Extractor& extractor, Store& store,
+                                      const IngestOptions& options);
+
 // The text as stored and hashed: spaces and tabs at line ends removed, runs
 // of blank lines reduced to one, blank lines at both ends removed. Texts that
 // differ only in these ways are the same document.

@@ -82,6 +82,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url, const Gazette
   try {
     pqxx::nontransaction tx(*store->conn_);
     if (!tx.exec_params1(sql::kTryIngestLock, sql::kIngestLockKey)[0].as<bool>()) {
+      if (!options.wait_for_lock) return Unavailable("another ingest is writing to this database");
       if (options.on_notice)
         options.on_notice("another ingest is writing to this database; waiting for it to finish");
       tx.exec_params(sql::kIngestLock, sql::kIngestLockKey);

@@ -82,6 +82,10 @@ struct StoreCounts {
 struct StoreOptions {
   // Called with a line when Open() has to wait for another ingest; may be null.
   std::function<void(const std::string&)> on_notice;
+  // false: Open() does not wait for another ingest but fails at once with
+  // kUnavailable ("another ingest is writing to this database") (the HTTP
+  // server, which must not hold a request open for a whole ingest).
+  bool wait_for_lock = true;
 };
 
 class Store {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -215,7 +216,11 @@ TEST_CASE("ingest with --data-dir starts the embedded PostgreSQL and migrates it
   Run r = Quotetrail(dd + "ingest " + Q(tmp.path() + "/note.txt"));
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.err, Catch::Contains("applied 2 migration(s)"));
+  // Every migration of the tree is applied on a new cluster.
+  size_t migrations = 0;
+  for (const auto& e : std::filesystem::directory_iterator(QUOTETRAIL_MIGRATIONS_DIR))
+    migrations += e.path().extension() == ".sql";
+  CHECK_THAT(r.err, Catch::Contains("applied " + std::to_string(migrations) + " migration(s)"));
   CHECK_THAT(r.out, Catch::Contains("1 added"));
   Run stop = Quotetrail(dd + "db stop");
   CHECK(stop.exit_code == 0);

@@ -1,17 +1,5 @@
-// cmd_db.cc: the database commands: db start|stop|status|url, migrate, serve.
-//
-// `serve` is deliberately small for now (GET /healthz only); the HTTP API
-// proper lives in api/ once it exists.
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
-#include <chrono>
-#include <exception>
-#include <httplib.h>
+// cmd_db.cc: the database commands: db start|stop|status|url, migrate.
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/commands.h"
 #include "database.h"
@@ -112,111 +100,6 @@ int RunMigrate(const ParsedArgs& args) {
   return kExitOk;
 }
 
-void SetJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-int RunServe(const ParsedArgs& args) {
-  std::string error;
-  long port = args.GetInt("--port", 8080, 0, 65535, &error);
-  if (!error.empty()) {
-    std::cerr << "quotetrail: " << error << "\n";
-    return kExitUsage;
-  }
-  const std::string bind = args.GetOr("--bind", "127.0.0.1");
-
-  auto db = ResolveMigratedDatabase(args);
-  if (!db.ok()) return Fail(db.status());
-
-  httplib::Server server;
-  server.new_task_queue = [] { return new httplib::ThreadPool(8); };
-  server.set_payload_max_length(1 << 20);
-  server.set_read_timeout(10);
-  server.set_write_timeout(10);
-  server.set_keep_alive_timeout(5);
-  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                                  std::exception_ptr ep) {
-    // Details go to the server's stderr only, never to the client.
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      std::cerr << "quotetrail: " << req.method << " " << req.path << ": " << e.what() << "\n";
-    } catch (...) {
-      std::cerr << "quotetrail: " << req.method << " " << req.path << ": unknown exception\n";
-    }
-    SetJson(res, 500, {{"error", "internal error"}});
-  });
-  const std::string url = db->url;
-  server.Get("/healthz", [url](const httplib::Request&, httplib::Response& res) {
-    auto conn = Connect(url);
-    if (conn.ok()) {
-      try {
-        pqxx::nontransaction tx(**conn);
-        tx.exec1("SELECT 1");
-        SetJson(res, 200, {{"status", "ok"}});
-        return;
-      } catch (const std::exception& e) {
-        std::cerr << "quotetrail: /healthz: " << e.what() << "\n";
-      }
-    } else {
-      std::cerr << "quotetrail: /healthz: " << conn.status().message() << "\n";
-    }
-    SetJson(res, 503, {{"status", "error"}, {"error", "database unavailable"}});
-  });
-
-  // SIGINT/SIGTERM are blocked in every thread and taken by one waiting
-  // thread, which stops the server; no signal handler, no global state.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::atomic<bool> listen_done{false};
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    if (!listen_done) std::cerr << "quotetrail: stopping (signal " << sig << ")\n";
-    // stop() only works once listening began; retry until listen returned.
-    while (!listen_done) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-
-  int exit_code = kExitOk;
-  bool bound = false;
-  if (port == 0) {
-    int p = server.bind_to_any_port(bind);
-    bound = p > 0;
-    port = p;
-  } else {
-    bound = server.bind_to_port(bind, static_cast<int>(port));
-  }
-  if (!bound) {
-    std::cerr << "quotetrail: cannot listen on " << bind << ":" << port
-              << " (in use or not a local address): choose another --port or --bind\n";
-    exit_code = kExitFailure;
-  } else {
-    std::string host = bind.find(':') != std::string::npos ? "[" + bind + "]" : bind;
-    std::cout << "quotetrail serving on http://" << host << ":" << port << "/" << std::endl;
-    if (!server.listen_after_bind()) exit_code = kExitFailure;
-  }
-  listen_done = true;
-  pthread_kill(signal_thread.native_handle(), SIGTERM);  // wakes sigwait if no signal came
-  signal_thread.join();
-
-  if (db->embedded && db->started_now) {
-    // This run started the cluster, so it stops it too.
-    EmbeddedPostgresOptions o;
-    o.data_dir = db->data_dir;
-    o.on_notice = PrintNotice;
-    auto stopped = EmbeddedPostgres(o).Stop();
-    if (!stopped.ok()) return Fail(stopped.status());
-  }
-  return exit_code;
-}
-
 }  // namespace
 
 Result<ResolvedDatabase> ResolveMigratedDatabase(const ParsedArgs& args) {
@@ -249,12 +132,6 @@ std::vector<CommandSpec> DbCommands() {
                   "Applies migrations/NNNN_name.sql files not yet recorded in schema_migrations,\n"
                   "each in its own transaction. Uses --db, else the embedded cluster.",
                   RunMigrate});
-  cmds.push_back({"serve", "migrate, then serve HTTP (GET /healthz) until SIGINT/SIGTERM", "", 0,
-                  0,
-                  {{"--port", "N", "TCP port (0: any free port)", "QUOTETRAIL_PORT", "8080"},
-                   {"--bind", "ADDR", "address to listen on", "QUOTETRAIL_BIND", "127.0.0.1"}},
-                  "When serve started the embedded PostgreSQL, it stops it on exit.",
-                  RunServe});
   return cmds;
 }
 

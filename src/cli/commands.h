@@ -16,7 +16,9 @@ namespace quotetrail::cli {
 // Options every command accepts (--data-dir, --db, --extractors...).
 std::vector<OptionSpec> GlobalOptions();
 
-std::vector<CommandSpec> DbCommands();       // cmd_db.cc: db start|stop|status|url, migrate, serve
+std::vector<CommandSpec> DbCommands();       // cmd_db.cc: db start|stop|status|url, migrate
+std::vector<CommandSpec> ServeCommands();    // cmd_serve.cc: serve
+std::vector<CommandSpec> TokenCommands();    // cmd_token.cc: token create|list|revoke
 std::vector<CommandSpec> ExtractCommands();  // cmd_extract.cc: extract
 std::vector<CommandSpec> StoreCommands();    // cmd_store.cc: ingest, find
 

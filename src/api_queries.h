@@ -1,0 +1,134 @@
+// api_queries.h: the read queries of the HTTP API v1 (api_contract.md), as
+// JSON objects ready to send. Knows nothing of HTTP: src/http/ maps the
+// Status codes to statuses (kInvalidArgument 400, kNotFound 404,
+// kUnavailable 503, others 500).
+//
+// Objects (field by field in api/openapi.json):
+//   QuoteSummary  a cluster: canonical text, language, speakers (most
+//                 occurrences first), conflict, counts, first_appearance,
+//                 via (distinct relays over the cluster), score (search only)
+//   Occurrence    one place a cluster's words appear, with its speaker,
+//                 vias, code-point offsets, the sentence holding it
+//                 ("context"), derived_from, first, and its document
+//
+// SearchQuotes(filter, limit, cursor): the clusters the filter selects
+// (quote_filter.h), in keyset pages (no OFFSET: a page starts at its cursor).
+//   - With q: ranked by a relevance score in 0..1,
+//       0.6 * pg_trgm word_similarity(normalised q, normalised text)
+//     + 0.25 when the normalised q occurs in the normalised text as is
+//     + 0.15 when the full-text query of the quote's language matches
+//       (qt_ts_config: french, english, else simple),
+//     rounded to 6 decimals, then by id. A cluster is a candidate when one of
+//     the three holds (word similarity >= kFindMinWordSimilarity); the
+//     trigram and full-text indexes of migrations 0001/0002 find them, so
+//     accents, case, punctuation and a partial or slightly misspelt text do
+//     not matter ("pret a soutenir" finds « prête à soutenir ... »).
+//   - Without q: newest first appearance first, then id (index of 0004;
+//     clusters without a date last).
+//   The other filters must hold for one and the same occurrence of the
+//   cluster. The cursor is opaque: base64url of the last row's sort key and
+//   a digest of the filter, so a cursor edited or used with another filter
+//   is kInvalidArgument ("cursor: ..."). next_cursor is set only when
+//   another page exists: walking the pages gives every cluster once.
+//
+// Cost: a page costs one query for the ids plus a fixed number of queries
+// for their details (ids as one array parameter), whatever the page size;
+// a chain is a fixed number of queries too, capped at kMaxChain occurrences.
+//
+// Thread-safety: functions use only their arguments; a connection is used by
+// one call at a time. Database errors come back as kUnavailable (server
+// unreachable, shutting down) or kInternal, whose messages may hold SQL
+// detail: never show them to clients. kInvalidArgument and kNotFound are
+// checked input, with messages meant for clients ("cursor: ...").
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "quote_filter.h"
+#include "result.h"
+
+namespace quotetrail {
+
+inline constexpr int kDefaultPageSize = 20;
+inline constexpr int kMaxPageSize = 100;
+inline constexpr int kMaxChain = 1000;  // occurrences listed in one chain
+
+struct QuotePage {
+  nlohmann::json quotes = nlohmann::json::array();  // QuoteSummary..., with "score" when q
+  std::optional<std::string> next_cursor;
+};
+
+// `limit` must be in 1..kMaxPageSize (callers cap it); `cursor` "" for the
+// first page.
+Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter, int limit,
+                               const std::string& cursor);
+
+// {"quote": QuoteSummary, "chain": [Occurrence...] (time order, the first
+// with first:true; at most kMaxChain, then "chain_truncated": true),
+// "conflicts": [{"speaker": {"id","name"}, "occurrences", "first_occurrence_id"}]}
+// (empty unless the cluster is a conflict). kNotFound for an unknown id.
+Result<nlohmann::json> GetQuoteChain(pqxx::connection& conn, int64_t quote_id);
+
+// The cluster's provenance as a W3C PROV-JSON document:
+//   entities  qt:quote/ID (the cluster), qt:occurrence/ID, qt:document/ID
+//   agents    qt:speaker/ID (prov:Person or prov:Organization), a speaker
+//             the article names without a stored speaker as
+//             qt:speaker-mention/OCCURRENCE_ID, qt:agency/ID (relays),
+//             qt:outlet/ID (publishers)
+//   wasAttributedTo  occurrence -> its speaker (qt:role "speaker") and each
+//             relay (qt:role "relay"); document -> its outlet
+//   wasDerivedFrom   occurrence -> the earlier occurrence it derives from
+//             (prov:type prov:Quotation); the cluster -> its first
+//             appearance (prov:type prov:PrimarySource)
+//   specializationOf occurrence -> the cluster
+//   Occurrences name their document in qt:document.
+// kNotFound for an unknown id.
+Result<nlohmann::json> ProvJson(pqxx::connection& conn, int64_t quote_id);
+
+// {"speakers": [{"id","name","aliases":[...],"quotes":N}]}: most quotes
+// first, then id; with q, only those whose name or an alias key contains
+// SpeakerKey(q).
+Result<nlohmann::json> ListSpeakers(pqxx::connection& conn, const std::string& q, int limit);
+// {"speaker": {"id","name","kind","aliases","quotes"}, "quotes": [QuoteSummary...]}
+// (newest first appearance first, at most `limit`). kNotFound.
+Result<nlohmann::json> GetSpeaker(pqxx::connection& conn, int64_t id, int limit);
+
+// {"agencies": [{"id","name","kind","country","ownership","aliases","quotes":N}]}:
+// every relay of the gazetteer, most quotes (clusters relayed) first, then name.
+Result<nlohmann::json> ListAgencies(pqxx::connection& conn);
+// {"agency": {...}, "quotes": [QuoteSummary...]} (clusters with an occurrence
+// relayed through it, newest first appearance first, at most `limit`). kNotFound.
+Result<nlohmann::json> GetAgency(pqxx::connection& conn, int64_t id, int limit);
+
+// {"document": {"id","title","outlet","url","published_at",
+// "published_at_estimated","language","text"}, "quotes": [{"occurrence_id",
+// "quote_id","start","end","text","kind","speaker","via"}]} in text order.
+// kNotFound.
+Result<nlohmann::json> GetDocument(pqxx::connection& conn, int64_t id);
+
+// For POST /api/v1/documents: {"document": {... without "text"},
+// "occurrences": [Occurrence without "document"]} of the document whose
+// text_sha256 is `sha256`. kNotFound when not stored.
+Result<nlohmann::json> GetStoredDocumentBySha(pqxx::connection& conn, const std::string& sha256);
+
+// The sentence around [start, end) (code points relative to `window`, a
+// piece of the document text): back to the previous end of sentence or
+// line, on to the next end of sentence (with closing quotation marks) or
+// line. Exposed for tests.
+std::string SentenceAround(const std::string& window, int64_t start, int64_t end);
+
+// Cursors (exposed for tests): EncodeCursor("t", "1720771200000000", 42,
+// filter) and DecodeCursor reverse each other.
+struct Cursor {
+  std::string kind;  // "s": score key (with q), "t": first appearance micros or "n" (null)
+  std::string key;
+  int64_t id = 0;
+};
+std::string EncodeCursor(const Cursor& c, const QuoteFilter& filter);
+Result<Cursor> DecodeCursor(const std::string& cursor, const QuoteFilter& filter);
+
+}  // namespace quotetrail

@@ -1,0 +1,166 @@
+// http/api_server.h: the HTTP API v1 of quotetrail (api_contract.md) over
+// cpp-httplib, on top of the core library's queries (api_queries.h).
+//
+// Routes: one line each in ApiServer's constructor (method, pattern with
+// {name} segments, handler, access). A path that matches a pattern but not
+// the method gets 405 with an Allow header (OPTIONS gets 204 with Allow); a
+// path that matches none gets 404. Literal segments win over {name}.
+//
+// Errors, every status >= 400: {"error": {"code", "message"}} with the codes
+// of the contract. Messages name what was wrong ("limit: must be a whole
+// number >= 1"); database and exception text never reaches a client: it goes
+// to options.log, the client gets 503 unavailable (database unreachable) or
+// 500 "internal error".
+// Limits: request bodies over kMaxBodyBytes -> 413; a query string over
+// kMaxQueryStringBytes -> 400 (q itself: 500 bytes, quote_filter.h);
+// limit capped at kMaxPageSize.
+//
+// Access: reads are open unless options.require_token_for_reads (then the
+// /api/v1 reads need a token; /, static files, /healthz, /metrics and
+// /api/v1/openapi.json stay open); writes always need
+// "Authorization: Bearer TOKEN" (api_tokens.h): 401 with
+// WWW-Authenticate: Bearer otherwise.
+//
+// Writes (POST /api/v1/documents): the Store (store.h) is opened on the first
+// write and kept while writes come, so its in-memory clustering state is
+// loaded once; writes are serialised by a mutex. It holds the ingest lock
+// (an advisory lock) while open, so a CLI `quotetrail ingest` meanwhile waits.
+// The server closes the Store, releasing the lock, after
+// options.store_idle_seconds without a write. When a CLI ingest holds the
+// lock, a write gets 503 at once instead of waiting.
+//
+// Connections: a pool of at most `threads` connections (connection_pool.h),
+// one per server thread; plus the Store's two while it is open.
+//
+// Thread-safety: Bind and Listen from one thread; Stop from any thread
+// (e.g. a signal-waiting thread); handlers run on the pool's threads.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connection_pool.h"
+#include "http/metrics.h"
+#include "result.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace quotetrail {
+class Extractor;
+class Store;
+}  // namespace quotetrail
+
+namespace quotetrail::http {
+
+inline constexpr size_t kMaxBodyBytes = size_t{1} << 20;  // 1 MiB
+inline constexpr size_t kMaxQueryStringBytes = 4096;
+
+struct ApiServerOptions {
+  std::string db_url;          // migrated database (database.h)
+  std::string api_dir;         // static files and openapi.json (QUOTETRAIL_API_DIR)
+  std::string extractors_dir;  // rules for POST /api/v1/documents
+  int threads = 8;             // server threads = pool connections
+  bool require_token_for_reads = false;
+  int store_idle_seconds = 30;  // Store closed (ingest lock released) after this idle time
+  bool log_requests = false;    // one line per request to `log`
+  // Server-side messages (internal errors with their details, request
+  // lines); may be null.
+  std::function<void(const std::string&)> log;
+};
+
+class ApiServer {
+ public:
+  explicit ApiServer(ApiServerOptions options);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds `host`:`port` (0: any free port) and returns the port.
+  // kUnavailable when it cannot.
+  Result<int> Bind(const std::string& host, int port);
+  // Serves until Stop(); false when listening failed.
+  bool Listen();
+  // Stops Listen(); safe before Listen() started (it then returns at once).
+  void Stop();
+  // Whether Listen() is accepting connections.
+  bool IsRunning() const;
+
+  const Metrics& metrics() const { return metrics_; }
+
+  // What a handler answers, and what it is given.
+  struct Reply {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+  };
+  struct Context {
+    const httplib::Request& req;
+    std::map<std::string, std::string> path;  // the route's {name} segments
+  };
+
+ private:
+  using Handler = std::function<Reply(ApiServer&, Context&)>;
+  enum class Access { kOpen, kRead, kWrite };
+  struct Route {
+    std::string method;
+    std::string pattern;
+    Handler handler;
+    Access access;
+    std::vector<std::string> segments;
+  };
+
+  void AddRoute(const std::string& method, const std::string& pattern, Access access, Handler h);
+  void Dispatch(const httplib::Request& req, httplib::Response& res);
+  // The pattern of the route `path` matches (any method), or "other".
+  std::string RouteLabel(const std::string& path) const;
+  void Log(const std::string& line) const;
+
+  // Handlers.
+  Reply Healthz(Context& c);
+  Reply MetricsText(Context& c);
+  Reply OpenApi(Context& c);
+  Reply StaticFile(Context& c);
+  Reply ListQuotes(Context& c);
+  Reply QuoteChain(Context& c);
+  Reply QuoteProv(Context& c);
+  Reply ListSpeakers(Context& c);
+  Reply OneSpeaker(Context& c);
+  Reply ListAgencies(Context& c);
+  Reply OneAgency(Context& c);
+  Reply OneDocument(Context& c);
+  Reply PostDocument(Context& c);
+
+  // Helpers shared by handlers.
+  Reply FromStatus(const Status& s, const char* what);
+  Reply Authorize(const httplib::Request& req, Access access, bool* ok);
+  void StoreCloser();
+
+  ApiServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  ConnectionPool pool_;
+  Metrics metrics_;
+  std::vector<Route> routes_;
+
+  // Writes.
+  std::mutex write_mu_;  // guards extractor_, store_, last_write_
+  std::unique_ptr<Extractor> extractor_;
+  std::unique_ptr<Store> store_;
+  std::chrono::steady_clock::time_point last_write_;
+  std::condition_variable closer_cv_;
+  bool stopping_ = false;
+  std::thread closer_;
+};
+
+}  // namespace quotetrail::http
