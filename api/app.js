@@ -532,7 +532,7 @@ function occurrenceItem(o, quote, mainSpeaker, byId) {
 
   const source = o.derived_from !== null && o.derived_from !== undefined ? byId.get(String(o.derived_from)) : null;
   const url = safeUrl(doc.url);
-  const title = doc.title || doc.outlet || `article ${doc.id}`;
+  const title = doc.title || `Untitled article${doc.outlet ? ` in ${doc.outlet}` : ''} (no. ${doc.id})`;
 
   return el('li', {
     class: `occurrence${o.first ? ' first' : ''}${conflicting ? ' conflicting' : ''}`,
@@ -586,7 +586,7 @@ async function openDocument(id, occurrenceId) {
     const data = await api(`documents/${encodeURIComponent(id)}`, { signal: controller.signal });
     const doc = data.document || {};
     const quotes = Array.isArray(data.quotes) ? data.quotes : [];
-    $('doc-title').textContent = doc.title || doc.outlet || `Article ${doc.id}`;
+    $('doc-title').textContent = doc.title || `Untitled article${doc.outlet ? ` in ${doc.outlet}` : ''} (no. ${doc.id})`;
     $('doc-title').setAttribute('lang', doc.language || '');
     const url = safeUrl(doc.url);
     const current = quotes.find((q) => String(q.occurrence_id) === String(occurrenceId));
