@@ -106,7 +106,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
   for (size_t i = first_of_piece; i < quotes->size(); ++i)
     if ((*quotes)[i].kind == "full") full.push_back({(*quotes)[i].begin - base, (*quotes)[i].end - base});
 
-  auto word = [&](const char* lexicon, std::string_view tok) { return ps.HasWord(lexicon, Fold(tok)); };
+  auto word = [&](Lex lexicon, std::string_view tok) { return ps.HasWord(lexicon, Fold(tok)); };
   // A via as the article writes it (as the quote pipeline does in extractor.cc):
   // a gazetteer alias, or a document phrase when the rule is about documents.
   auto normalize_via = [&](std::string_view v, const Rule& r) -> std::string {
@@ -145,17 +145,17 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
       size_t comma = sp.find(',');
       if (Tokenize(sp.substr(0, comma)).size() > 8) return false;
       for (const Token& t : stoks)
-        if (word("CLAIM_FINITE", t.text)) return false;
+        if (word(Lex::CLAIM_FINITE, t.text)) return false;
     } else {
       // "la police, qui a indiqué que", "he did not say that", "the said company"
-      if (word("CLAIM_NOT_SUBJ", stoks.back().text)) return false;
+      if (word(Lex::CLAIM_NOT_SUBJ, stoks.back().text)) return false;
       // "Si le ministre a déclaré que ...", "When he said that ..."
       size_t comma = sp.rfind(',');
       std::string_view last = comma == std::string_view::npos ? sp : sp.substr(comma + 1);
       auto seg = Tokenize(last);
-      if (!seg.empty() && word("CLAIM_SUBORD", seg.front().text)) return false;
+      if (!seg.empty() && word(Lex::CLAIM_SUBORD, seg.front().text)) return false;
       // "The storm hit the coast, and police said that ...": the new clause's subject
-      if (comma != std::string_view::npos && seg.size() > 1 && word("CLAIM_JOIN", seg.front().text)) {
+      if (comma != std::string_view::npos && seg.size() > 1 && word(Lex::CLAIM_JOIN, seg.front().text)) {
         sp = TrimSpaces(last.substr(seg[1].begin));
         sp_pos = sp.data() - text.data();
       }
@@ -177,11 +177,11 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
     } else if (c->mention.type == Mention::kDescription) {
       auto dt = Tokenize(c->mention.text);
       size_t i = 0;
-      while (i < dt.size() && word("DETERMINER", dt[i].text)) ++i;
-      if (i < dt.size() && word("DOC_WORD", dt[i].text)) {
+      while (i < dt.size() && word(Lex::DETERMINER, dt[i].text)) ++i;
+      if (i < dt.size() && word(Lex::DOC_WORD, dt[i].text)) {
         add_via(&c->via, c->mention.text);
         size_t j = i + 1;
-        while (j < dt.size() && (word("PREPOSITION", dt[j].text) || word("DETERMINER", dt[j].text))) ++j;
+        while (j < dt.size() && (word(Lex::PREPOSITION, dt[j].text) || word(Lex::DETERMINER, dt[j].text))) ++j;
         if (j < dt.size() && j > i + 1) {
           Mention author;
           author.type = Mention::kDescription;

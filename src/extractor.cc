@@ -51,7 +51,7 @@ std::string Extractor::DetectLanguage(const Article& a) const {
   for (const auto& t : toks) {
     std::string f = Fold(t.text);
     for (const auto& [l, ps] : patterns_)
-      if (ps->HasWord("DETECT", f)) ++score[l];
+      if (ps->HasWord(Lex::DETECT, f)) ++score[l];
   }
   std::string best = patterns_.count("en") ? "en" : patterns_.begin()->first;
   int best_score = -1;
@@ -108,7 +108,7 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
       }
       std::string_view word = text.substr(w, i - w);
       if (word.size() == 1 && IsUpper(static_cast<unsigned char>(word[0]))) continue;  // "B. Obama"
-      if (!word.empty() && words.HasWord("ABBREVIATION", Fold(word))) continue;
+      if (!word.empty() && words.HasWord(Lex::ABBREVIATION, Fold(word))) continue;
     }
     starts.push_back(k);
   }
@@ -208,7 +208,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     for (const Rule& r : ps.rules()) {
       if (r.scope != RuleScope::kSentence) continue;
       re2::StringPiece input(piece.data(), piece.size());
-      if (!r.re->Match(input, 0, piece.size(), RE2::UNANCHORED, nullptr, 0)) continue;
+      // No separate test without groups: RE2::Match runs its DFA first anyway
+      // and fails there, so a test would only add a second DFA pass on a hit.
       std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);
       size_t pos = 0;
       while (pos <= piece.size() &&
@@ -280,8 +281,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
       re2::StringPiece input(ctx.data(), ctx.size());
       RE2::Anchor anchor = r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED;
-      // A match test without groups runs on RE2's DFA; groups only on a hit.
-      if (!r.re->Match(input, 0, ctx.size(), anchor, nullptr, 0)) continue;
+      // One call: RE2::Match rules a window out on its DFA before it looks
+      // for groups (a separate test would add a second DFA pass on a hit).
       if (!r.re->Match(input, 0, ctx.size(), anchor, g.data(), g.size())) continue;
       if (!r.unless.empty()) {
         bool veto = false;
@@ -304,7 +305,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           if (!st.empty()) {
             std::string f0 = Fold(st[0].text);
             std::string f01 = st.size() > 1 ? f0 + " " + Fold(st[1].text) : f0;
-            if (ps.HasWord("CLAUSE_START", f0) || ps.HasWord("CLAUSE_START", f01)) continue;
+            if (ps.HasWord(Lex::CLAUSE_START, f0) || ps.HasWord(Lex::CLAUSE_START, f01)) continue;
           }
           // « ambitions hégémoniques » de puissances extérieures qu'ils accusent:
           // with no comma or closing punctuation between, a subject that comes
@@ -334,15 +335,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         // "Znak.com reported its source said "..."": reported speech inside
         // reported speech; the inner speaker said it, the outer one relayed it.
         if (r.scope == RuleScope::kBefore && r.cue_group && g[r.cue_group].data() &&
-            ps.HasWord("REPORT_CUE", Fold(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size()))))) {
+            ps.HasWord(Lex::REPORT_CUE, Fold(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size()))))) {
           const char* ce = g[r.cue_group].data() + g[r.cue_group].size();
           std::string_view tail(ce, static_cast<size_t>(g[0].data() + g[0].size() - ce));
           auto tt = Tokenize(tail);
-          size_t from = !tt.empty() && ps.HasWord("STOPWORD", Fold(tt[0].text)) ? 1 : 0;  // "that"
+          size_t from = !tt.empty() && ps.HasWord(Lex::STOPWORD, Fold(tt[0].text)) ? 1 : 0;  // "that"
           for (size_t k = from + 1; k < tt.size(); ++k) {
             std::string f = Fold(tt[k].text);
-            bool aux_pp = ps.HasWord("AUX", f) && k + 1 < tt.size() && ps.HasWord("CUE_PP", Fold(tt[k + 1].text));
-            if (!aux_pp && !ps.HasWord("CUE_PAST", f) && !ps.HasWord("CUE_PRES", f) && !ps.HasWord("CUE_FIN", f))
+            bool aux_pp = ps.HasWord(Lex::AUX, f) && k + 1 < tt.size() && ps.HasWord(Lex::CUE_PP, Fold(tt[k + 1].text));
+            if (!aux_pp && !ps.HasWord(Lex::CUE_PAST, f) && !ps.HasWord(Lex::CUE_PRES, f) && !ps.HasWord(Lex::CUE_FIN, f))
               continue;
             std::string_view inner = tail.substr(tt[from].begin, tt[k].begin - tt[from].begin);
             if (k - from > 8) break;
@@ -361,7 +362,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (r.scope == RuleScope::kBefore) {
           auto st = Tokenize(sp);
           for (size_t k = 0; k + 2 < st.size(); ++k) {
-            if (!ps.HasWord("DOC_WORD", Fold(st[k].text)) || !ps.HasWord("AGENT_PREP", Fold(st[k + 1].text))) continue;
+            if (!ps.HasWord(Lex::DOC_WORD, Fold(st[k].text)) || !ps.HasWord(Lex::AGENT_PREP, Fold(st[k + 1].text))) continue;
             std::string_view inner = sp.substr(st[k + 2].begin);
             Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
             if (im.type != Mention::kNone) c.mention = im;
@@ -373,9 +374,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (r.scope == RuleScope::kBefore) {
           auto st = Tokenize(sp);
           for (size_t k = st.size(); k-- > 1;) {
-            if (!ps.HasWord("REPORT_CUE", Fold(st[k].text))) continue;
+            if (!ps.HasWord(Lex::REPORT_CUE, Fold(st[k].text))) continue;
             size_t from = k + 1;
-            if (from < st.size() && ps.HasWord("STOPWORD", Fold(st[from].text))) ++from;  // que / that
+            if (from < st.size() && ps.HasWord(Lex::STOPWORD, Fold(st[from].text))) ++from;  // que / that
             if (from >= st.size()) break;
             std::string_view inner = sp.substr(st[from].begin);
             Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
@@ -394,7 +395,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         // "selon l'AFP, « ... »": the agency is the channel, not the speaker;
         // but an outlet that itself says or writes the words ("Le quotidien
         // Le Figaro annonce que « ... »") is the speaker, and no channel.
-        bool source = c.cue.empty() || ps.HasWord("SOURCE_CUE", Fold(c.cue));
+        bool source = c.cue.empty() || ps.HasWord(Lex::SOURCE_CUE, Fold(c.cue));
         if (rel && (rel->type == "agency" || source)) {
           if (surface.empty()) surface = c.mention.text;
           if (std::find(c.via.begin(), c.via.end(), surface) == c.via.end()) c.via.push_back(surface);
@@ -405,15 +406,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           // "selon le communiqué du ministère": a document is the channel, its author the speaker
           auto dt = Tokenize(c.mention.text);
           size_t i = 0;
-          while (i < dt.size() && ps.HasWord("DETERMINER", Fold(dt[i].text))) ++i;
-          if (i < dt.size() && ps.HasWord("DOC_WORD", Fold(dt[i].text))) {
+          while (i < dt.size() && ps.HasWord(Lex::DETERMINER, Fold(dt[i].text))) ++i;
+          if (i < dt.size() && ps.HasWord(Lex::DOC_WORD, Fold(dt[i].text))) {
             c.via.push_back(c.mention.text);
             size_t j = i + 1;
             // "a tweet on Monday by US Secretary of State Mike Pompeo": the agent
             bool agent = false;
             for (size_t k = i + 1; k + 1 < dt.size() && !agent; ++k)
-              if (ps.HasWord("AGENT_PREP", Fold(dt[k].text))) { j = k + 1; agent = true; }
-            while (j < dt.size() && (ps.HasWord("PREPOSITION", Fold(dt[j].text)) || ps.HasWord("DETERMINER", Fold(dt[j].text)))) ++j;
+              if (ps.HasWord(Lex::AGENT_PREP, Fold(dt[k].text))) { j = k + 1; agent = true; }
+            while (j < dt.size() && (ps.HasWord(Lex::PREPOSITION, Fold(dt[j].text)) || ps.HasWord(Lex::DETERMINER, Fold(dt[j].text)))) ++j;
             if (j < dt.size() && j > i + 1) {
               std::string_view rest = std::string_view(c.mention.text).substr(dt[j].begin);
               size_t at = c.mention.pos + dt[j].begin;
@@ -496,9 +497,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     auto ltoks = Tokenize(left);
     std::string prev = ltoks.empty() ? "" : Fold(ltoks.back().text);
     std::string prev2 = ltoks.size() < 2 ? "" : Fold(ltoks[ltoks.size() - 2].text);
-    bool naming = ps.HasWord("NAMING", prev) || ps.HasWord("NAMING", prev2 + " " + prev) ||
-                  ps.HasWord("WORK_WORD", prev) ||
-                  (ps.HasWord("DETERMINER", prev) && ps.HasWord("WORK_WORD", prev2));
+    bool naming = ps.HasWord(Lex::NAMING, prev) || ps.HasWord(Lex::NAMING, prev2 + " " + prev) ||
+                  ps.HasWord(Lex::WORK_WORD, prev) ||
+                  (ps.HasWord(Lex::DETERMINER, prev) && ps.HasWord(Lex::WORK_WORD, prev2));
     size_t n = toks.size();
     size_t caps = 0, long_words = 0;
     for (const auto& t : toks) {
@@ -628,8 +629,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     auto toks = Tokenize(std::string_view(masked).substr(b, e - b));
     for (size_t i = 0; i < toks.size(); ++i) {
       std::string f = Fold(toks[i].text);
-      if (ps.HasWord("CONTINUE", f)) return true;
-      if (i + 1 < toks.size() && ps.HasWord("CONTINUE", f + " " + Fold(toks[i + 1].text))) return true;
+      if (ps.HasWord(Lex::CONTINUE, f)) return true;
+      if (i + 1 < toks.size() && ps.HasWord(Lex::CONTINUE, f + " " + Fold(toks[i + 1].text))) return true;
     }
     return false;
   };

@@ -93,7 +93,7 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
 const Relay* Gazetteer::Find(std::string_view alias) const {
   std::string f = Fold(alias);
   auto it = by_alias_.find(f);
-  if (it == by_alias_.end() && f.rfind("the ", 0) == 0) it = by_alias_.find(f.substr(4));
+  if (it == by_alias_.end() && f.rfind("the ", 0) == 0) it = by_alias_.find(std::string_view(f).substr(4));
   return it == by_alias_.end() ? nullptr : &relays_[it->second];
 }
 

@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "result.h"
@@ -56,7 +58,12 @@ class Gazetteer {
     std::string alias;  // as listed
   };
   std::vector<Relay> relays_;
-  std::map<std::string, size_t> by_alias_;  // folded alias -> index
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  // folded alias -> index (a hash map: Find runs for every word of every name)
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> by_alias_;
   std::multimap<std::string, Form> spelled_;  // folded alias -> its spellings
   std::multimap<std::string, Form> bare_;     // folded alias minus article -> full alias
 };

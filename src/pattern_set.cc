@@ -78,6 +78,15 @@ const std::vector<std::string>& PatternSet::Words(const std::string& name) const
   return it == folded_.end() ? kEmpty : it->second;
 }
 
+const char* LexName(Lex l) {
+  static constexpr const char* kNames[] = {
+#define QT_LEX_NAME(name) #name,
+      QT_LEXICONS(QT_LEX_NAME)
+#undef QT_LEX_NAME
+  };
+  return kNames[static_cast<int>(l)];
+}
+
 bool PatternSet::HasWord(const std::string& name, const std::string& folded) const {
   const auto& w = Words(name);
   return std::binary_search(w.begin(), w.end(), folded);
@@ -135,6 +144,8 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
     folded.erase(std::unique(folded.begin(), folded.end()), folded.end());
     ps->folded_[name] = std::move(folded);
   }
+  for (int l = 0; l < static_cast<int>(Lex::kCount); ++l)
+    for (const auto& f : ps->Words(LexName(static_cast<Lex>(l)))) ps->classes_[f] |= Bit(static_cast<Lex>(l));
   // Macros may be defined with regex text in *.macro files: NAME = REGEX, expanded in order.
   for (const std::string& dir : {extractors_dir + "/common", lang_dir}) {
     std::string path = dir + "/macros.def";

@@ -33,7 +33,10 @@
 
 #include <map>
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <re2/re2.h>
@@ -41,6 +44,32 @@
 #include "result.h"
 
 namespace quotetrail {
+
+// Word classes. The lexicons the code consults by name are the enum Lex (the
+// X-macro below lists them; adding a name there is all it takes). Every folded
+// form of those lexicons maps to the set of classes holding it (LexMask), so
+// the classes of a word are one hash lookup and a class test is a bit test. A
+// Lex whose file a language lacks is an empty class.
+#define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) \
+  X(CLAIM_FINITE) X(CLAIM_JOIN) X(CLAIM_NOT_SUBJ) X(CLAIM_SUBORD) X(CLAUSE_START) X(CLITIC) \
+  X(COMMON_CAP) X(CONTINUE) X(COPULA) X(CUE_FIN) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
+  X(DETECT) X(DETERMINER) X(DOC_WORD) X(FEMALE) X(FIRST_FEMALE) X(FIRST_MALE) X(GEO_WORD) \
+  X(INDEFINITE) X(INTENSIFIER) X(MALE) X(MEDIA_WORD) X(NAME_CONNECTOR) X(NAME_SUFFIX) X(NAMING) \
+  X(ORG_WORD) X(PERSON_NOUN) X(PLACE) X(PREPOSITION) X(PRON_FEM) X(PRON_MASC) X(PRON_NEUT) \
+  X(PRON_PLUR) X(RELATIVE) X(REPORT_CUE) X(SEGMENT_SKIP) X(SOURCE_CUE) X(STOPWORD) X(TITLE) \
+  X(WORK_WORD)
+
+enum class Lex : uint8_t {
+#define QT_LEX_ENUM(name) name,
+  QT_LEXICONS(QT_LEX_ENUM)
+#undef QT_LEX_ENUM
+  kCount
+};
+using LexMask = uint64_t;
+static_assert(static_cast<int>(Lex::kCount) <= 64, "LexMask holds one bit per Lex");
+constexpr LexMask Bit(Lex l) { return LexMask{1} << static_cast<int>(l); }
+// The lexicon (file stem) of a Lex: "DETERMINER".
+const char* LexName(Lex l);
 
 enum class RuleScope { kBefore, kAfter, kSentence, kClaim };
 
@@ -76,6 +105,12 @@ class PatternSet {
   // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
   const std::vector<std::string>& Words(const std::string& name) const;
   bool HasWord(const std::string& name, const std::string& folded) const;
+  // The classes (Lex bits) of a folded word; 0 when it is in none. O(1).
+  LexMask Classes(std::string_view folded) const {
+    auto it = classes_.find(folded);
+    return it == classes_.end() ? 0 : it->second;
+  }
+  bool HasWord(Lex l, std::string_view folded) const { return (Classes(folded) & Bit(l)) != 0; }
   // The expansion of a macro (for tests and diagnostics).
   std::string Expand(const std::string& text, std::string* error) const;
 
@@ -87,6 +122,11 @@ class PatternSet {
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
   std::map<std::string, std::string> macros_;                 // name -> regex
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, LexMask, StringHash, std::equal_to<>> classes_;  // folded form -> Lex bits
 };
 
 // Reads lexicon files of a directory into `out` (macro name -> forms).

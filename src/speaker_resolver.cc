@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "text.h"
 
@@ -35,7 +36,7 @@ std::string StripPossessive(std::string_view tok, bool* possessive) {
 
 }  // namespace
 
-bool SpeakerResolver::IsWord(const char* lexicon, std::string_view token) const {
+bool SpeakerResolver::IsWord(Lex lexicon, std::string_view token) const {
   return words_.HasWord(lexicon, Fold(token));
 }
 
@@ -51,8 +52,8 @@ std::vector<std::string> SpeakerResolver::ContentWords(std::string_view s) const
   for (const auto& t : Tokenize(s)) {
     std::string f = Fold(t.text);
     if (f.size() < 3) continue;
-    if (words_.HasWord("DETERMINER", f) || words_.HasWord("PREPOSITION", f) ||
-        words_.HasWord("STOPWORD", f))
+    if (words_.HasWord(Lex::DETERMINER, f) || words_.HasWord(Lex::PREPOSITION, f) ||
+        words_.HasWord(Lex::STOPWORD, f))
       continue;
     out.push_back(f);
   }
@@ -62,11 +63,11 @@ std::vector<std::string> SpeakerResolver::ContentWords(std::string_view s) const
 std::string SpeakerResolver::KindOf(const Entity& e) const {
   std::string folded = Fold(e.name);
   if (relays_.Find(e.name)) return "organisation";
-  if (words_.HasWord("PLACE", folded)) return "place";
+  if (words_.HasWord(Lex::PLACE, folded)) return "place";
   for (const auto& t : e.tokens)
-    if (words_.HasWord("ORG_WORD", t)) return "organisation";
+    if (words_.HasWord(Lex::ORG_WORD, t)) return "organisation";
   for (const auto& t : e.tokens)
-    if (words_.HasWord("GEO_WORD", t)) return "place";
+    if (words_.HasWord(Lex::GEO_WORD, t)) return "place";
   if (e.tokens.size() == 1 && AllCaps(e.name)) return "organisation";
   return "person";
 }
@@ -90,8 +91,8 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
   e.kind = KindOf(e);
   // A given name that is almost always one sex's: "Margaret Leinen" ... "She".
   if (e.kind == "person" && folded.size() >= 2) {
-    if (words_.HasWord("FIRST_FEMALE", folded[0])) e.gender = Gender::kFemale;
-    else if (words_.HasWord("FIRST_MALE", folded[0])) e.gender = Gender::kMale;
+    if (words_.HasWord(Lex::FIRST_FEMALE, folded[0])) e.gender = Gender::kFemale;
+    else if (words_.HasWord(Lex::FIRST_MALE, folded[0])) e.gender = Gender::kMale;
   }
   entities_.push_back(std::move(e));
   return static_cast<int>(entities_.size() - 1);
@@ -100,6 +101,14 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
 void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
                                 const std::vector<size_t>& sentence_starts) {
   std::vector<Token> toks = Tokenize(text_);
+  // Each token's folded form, computed on first use and kept: the loops below
+  // ask for the same tokens again and again.
+  std::vector<std::string> folded(toks.size());
+  std::vector<char> is_folded(toks.size(), 0);
+  auto fold_of = [&](size_t k) -> const std::string& {
+    if (!is_folded[k]) { FoldInto(toks[k].text, &folded[k]); is_folded[k] = 1; }
+    return folded[k];
+  };
   auto inside_quote = [&](size_t pos) { return InsideQuote(quotes, pos + 1) || InsideQuote(quotes, pos); };
   auto sentence_initial = [&](size_t k) {
     if (k == 0) return true;
@@ -112,9 +121,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return gap.find('\n') != std::string_view::npos;
   };
   // Words seen capitalised in mid-sentence: sentence-initial words are names only if so.
-  std::set<std::string> mid_caps;
+  std::unordered_set<std::string> mid_caps;
   for (size_t k = 0; k < toks.size(); ++k)
-    if (toks[k].upper && !sentence_initial(k)) mid_caps.insert(Fold(toks[k].text));
+    if (toks[k].upper && !sentence_initial(k)) mid_caps.insert(fold_of(k));
 
   auto gap_ok = [&](size_t k) {  // tokens k-1 and k are adjacent inside a name
     std::string_view gap = text_.substr(toks[k - 1].end, toks[k].begin - toks[k - 1].end);
@@ -124,18 +133,18 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return false;
   };
   auto is_pronoun = [&](const std::string& f) {
-    return words_.HasWord("PRON_MASC", f) || words_.HasWord("PRON_FEM", f) ||
-           words_.HasWord("PRON_PLUR", f) || words_.HasWord("PRON_NEUT", f);
+    return words_.HasWord(Lex::PRON_MASC, f) || words_.HasWord(Lex::PRON_FEM, f) ||
+           words_.HasWord(Lex::PRON_PLUR, f) || words_.HasWord(Lex::PRON_NEUT, f);
   };
   auto is_upper_tok = [&](size_t k) {
     if (!toks[k].upper) return false;
-    std::string f = Fold(toks[k].text);
-    if (words_.HasWord("COMMON_CAP", f) || is_pronoun(f)) return false;
+    const std::string& f = fold_of(k);
+    if (words_.HasWord(Lex::COMMON_CAP, f) || is_pronoun(f)) return false;
     if (sentence_initial(k)) {
-      if (words_.HasWord("DETERMINER", f) || words_.HasWord("PREPOSITION", f) ||
-          words_.HasWord("STOPWORD", f) || words_.HasWord("PRON_MASC", f) ||
-          words_.HasWord("PRON_FEM", f) || words_.HasWord("PRON_PLUR", f) ||
-          words_.HasWord("PRON_NEUT", f))
+      if (words_.HasWord(Lex::DETERMINER, f) || words_.HasWord(Lex::PREPOSITION, f) ||
+          words_.HasWord(Lex::STOPWORD, f) || words_.HasWord(Lex::PRON_MASC, f) ||
+          words_.HasWord(Lex::PRON_FEM, f) || words_.HasWord(Lex::PRON_PLUR, f) ||
+          words_.HasWord(Lex::PRON_NEUT, f))
         return false;
       bool poss = false;
       std::string base = Fold(StripPossessive(toks[k].text, &poss));
@@ -154,10 +163,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // "du site de Jababeka David Quentin": a given name after a word that is
       // not one starts a new name.
       if (end - start >= 1 && end + 1 < toks.size() && toks[end + 1].upper) {
-        std::string fe = Fold(toks[end].text), fp = Fold(toks[end - 1].text);
-        bool given = words_.HasWord("FIRST_MALE", fe) || words_.HasWord("FIRST_FEMALE", fe);
-        bool prev_given = words_.HasWord("FIRST_MALE", fp) || words_.HasWord("FIRST_FEMALE", fp);
-        if (given && !prev_given && fp.size() >= 4 && !words_.HasWord("TITLE", fp) && !AllCaps(toks[end - 1].text)) break;
+        const std::string& fe = fold_of(end);
+        const std::string& fp = fold_of(end - 1);
+        bool given = words_.HasWord(Lex::FIRST_MALE, fe) || words_.HasWord(Lex::FIRST_FEMALE, fe);
+        bool prev_given = words_.HasWord(Lex::FIRST_MALE, fp) || words_.HasWord(Lex::FIRST_FEMALE, fp);
+        if (given && !prev_given && fp.size() >= 4 && !words_.HasWord(Lex::TITLE, fp) && !AllCaps(toks[end - 1].text)) break;
       }
       bool relay_break = false;
       if (end - start <= 4) {
@@ -170,10 +180,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
       // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
-      std::string f = Fold(toks[end].text);
-      bool connector = words_.HasWord("NAME_CONNECTOR", f) ||
-                       (f == "of" && (words_.HasWord("ORG_WORD", Fold(toks[end - 1].text)) ||
-                                      words_.HasWord("TITLE", Fold(toks[end - 1].text))));
+      const std::string& f = fold_of(end);
+      bool connector = words_.HasWord(Lex::NAME_CONNECTOR, f) ||
+                       (f == "of" && (words_.HasWord(Lex::ORG_WORD, fold_of(end - 1)) ||
+                                      words_.HasWord(Lex::TITLE, fold_of(end - 1))));
       // "Assassinat de Antoine Sollacaro": a connector followed by a full name ends the run
       bool full_name_follows = end + 2 < toks.size() && toks[end + 2].upper && gap_ok(end + 2) &&
                                toks[end + 1].upper && end - start == 1 && f != "of";
@@ -200,16 +210,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
     }
     // "du Kremlin Dmitri Peskov": a seat of power before a name is a complement of its own.
-    if (run.size() >= 3 && words_.HasWord("PLACE", Fold(run[0]))) {
+    if (run.size() >= 3 && words_.HasWord(Lex::PLACE, Fold(run[0]))) {
       end = start + 1;
       run.resize(1);
     }
     // Titles and suffixes: "Deputy Minister Alexander Chupriyan QC" -> "Alexander Chupriyan".
     auto is_title = [&](std::string_view t) {
       std::string f = Fold(t);
-      if (words_.HasWord("TITLE", f)) return true;
+      if (words_.HasWord(Lex::TITLE, f)) return true;
       size_t dash = f.find('-');
-      return dash != std::string::npos && words_.HasWord("TITLE", f.substr(0, dash));
+      return dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash));
     };
     size_t name_from = 0;
     for (size_t i = 0; i + 1 < run.size(); ++i) {
@@ -223,16 +233,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // A run that ends with a title is a description ("The Senate Minority Leader").
     if (is_title(run.back()) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
     size_t name_to = run.size();
-    while (name_to > name_from + 1 && words_.HasWord("NAME_SUFFIX", Fold(run[name_to - 1]))) --name_to;
+    while (name_to > name_from + 1 && words_.HasWord(Lex::NAME_SUFFIX, Fold(run[name_to - 1]))) --name_to;
     // A run made only of title words ("President") is not a name.
     bool only_titles = name_from >= run.size() ||
         (run.size() - name_from == 1 && is_title(run[name_from]));
     if (only_titles) { k = end; continue; }
     // Leading connectors after a stripped title ("of State Mike") are dropped too.
     // ("Ben Affleck": a capitalised connector is a given name and stays)
-    while (name_from < name_to && ((words_.HasWord("NAME_CONNECTOR", Fold(run[name_from])) &&
+    while (name_from < name_to && ((words_.HasWord(Lex::NAME_CONNECTOR, Fold(run[name_from])) &&
                                     !toks[start + name_from].upper) ||
-                                   words_.HasWord("TITLE", Fold(run[name_from])) ||
+                                   words_.HasWord(Lex::TITLE, Fold(run[name_from])) ||
                                    Fold(run[name_from]) == "state"))
       ++name_from;
     if (name_from >= name_to) { k = end; continue; }
@@ -256,8 +266,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     Gender g = Gender::kUnknown;
     for (size_t i = 0; i < name_from; ++i) {
       std::string f = Fold(run[i]);
-      if (words_.HasWord("FEMALE", f)) g = Gender::kFemale;
-      if (words_.HasWord("MALE", f)) g = Gender::kMale;
+      if (words_.HasWord(Lex::FEMALE, f)) g = Gender::kFemale;
+      if (words_.HasWord(Lex::MALE, f)) g = Gender::kMale;
     }
     size_t b = start;
     for (int back = 0; back < 6 && b > 0; ++back) {
@@ -265,14 +275,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       std::string_view gap = text_.substr(t.end, toks[b].begin - t.end);
       if (TrimSpaces(gap).size() > 0 && gap != "-") break;
       std::string f = Fold(t.text);
-      if (words_.HasWord("DETERMINER", f)) {
-        if (words_.HasWord("FEMALE", f) && desc.size() > 0) g = g == Gender::kUnknown ? Gender::kFemale : g;
+      if (words_.HasWord(Lex::DETERMINER, f)) {
+        if (words_.HasWord(Lex::FEMALE, f) && desc.size() > 0) g = g == Gender::kUnknown ? Gender::kFemale : g;
         break;
       }
-      if (t.upper || words_.HasWord("PREPOSITION", f) || words_.HasWord("STOPWORD", f)) break;
+      if (t.upper || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f)) break;
       desc.push_back(f);
-      if (words_.HasWord("FEMALE", f)) g = Gender::kFemale;
-      if (words_.HasWord("MALE", f)) g = Gender::kMale;
+      if (words_.HasWord(Lex::FEMALE, f)) g = Gender::kFemale;
+      if (words_.HasWord(Lex::MALE, f)) g = Gender::kMale;
       --b;
     }
     size_t after = toks[end - 1].end;
@@ -285,13 +295,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // an appositive holds no verb ("According to Reuters, the minister said" is a clause)
       bool clause = std::any_of(at.begin(), at.end(), [&](const Token& t) {
         std::string f = Fold(t.text);
-        return words_.HasWord("AUX", f) || words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PRES", f) ||
-               words_.HasWord("CUE_FIN", f) || words_.HasWord("COPULA", f);
+        return words_.HasWord(Lex::AUX, f) || words_.HasWord(Lex::CUE_PAST, f) || words_.HasWord(Lex::CUE_PRES, f) ||
+               words_.HasWord(Lex::CUE_FIN, f) || words_.HasWord(Lex::COPULA, f);
       });
       if (!at.empty() && !at[0].upper && at.size() <= 12 && !clause) {
         std::string f0 = Fold(at[0].text);
-        if (words_.HasWord("DETERMINER", f0) || words_.HasWord("TITLE", f0)) {
-          if (words_.HasWord("FEMALE", f0) && at.size() > 1) g = Gender::kFemale;
+        if (words_.HasWord(Lex::DETERMINER, f0) || words_.HasWord(Lex::TITLE, f0)) {
+          if (words_.HasWord(Lex::FEMALE, f0) && at.size() > 1) g = Gender::kFemale;
           for (auto& w : ContentWords(app)) desc.push_back(w);
         }
       }
@@ -302,14 +312,19 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       auto sit = std::upper_bound(sentence_starts.begin(), sentence_starts.end(), toks[start].begin);
       size_t sb = sit == sentence_starts.begin() ? 0 : *(sit - 1);
       std::string_view lead = text_.substr(sb, name_begin - sb);
-      for (std::string_view sep : {" - ", " \u2014 ", " \u2013 "})
-        if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
-      std::string_view trimmed = TrimSpaces(lead);
-      size_t comma = trimmed.find(',');
-      if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
-        auto ft = Tokenize(trimmed.substr(0, comma));
-        if (!ft.empty() && words_.HasWord("DETERMINER", Fold(ft[0].text)))
-          for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
+      // Cutting at a separator keeps a suffix of `lead`, so it can end with a
+      // comma only when `lead` does: most names stop here, before the searches.
+      std::string_view whole = TrimSpaces(lead);
+      if (!whole.empty() && whole.back() == ',') {
+        for (std::string_view sep : {" - ", " \u2014 ", " \u2013 "})
+          if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
+        std::string_view trimmed = TrimSpaces(lead);
+        size_t comma = trimmed.find(',');
+        if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
+          auto ft = Tokenize(trimmed.substr(0, comma));
+          if (!ft.empty() && words_.HasWord(Lex::DETERMINER, Fold(ft[0].text)))
+            for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
+        }
       }
     }
     for (auto& d : desc) if (d.size() >= 3) e.desc.push_back(d);
@@ -324,15 +339,15 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         std::string_view gap = text_.substr(toks[p - 1].end, toks[p].begin - toks[p - 1].end);
         if (!TrimSpaces(gap).empty()) break;
         std::string f = Fold(toks[p - 1].text);
-        if (words_.HasWord("PREPOSITION", f)) { after_prep = true; break; }
+        if (words_.HasWord(Lex::PREPOSITION, f)) { after_prep = true; break; }
         // "du président José Ramón Bauzà": a title between counts as a determiner
-        if (!words_.HasWord("DETERMINER", f) && !words_.HasWord("TITLE", f)) break;
+        if (!words_.HasWord(Lex::DETERMINER, f) && !words_.HasWord(Lex::TITLE, f)) break;
         --p;
       }
       if (p > 0 && !after_prep) {
         // "les analystes du groupe Crédit Mutuel": an organisation noun inside a complement
-        if (!after_prep && p > 1 && !toks[p - 1].upper && words_.HasWord("ORG_WORD", Fold(toks[p - 1].text)) &&
-            words_.HasWord("PREPOSITION", Fold(toks[p - 2].text)))
+        if (!after_prep && p > 1 && !toks[p - 1].upper && words_.HasWord(Lex::ORG_WORD, Fold(toks[p - 1].text)) &&
+            words_.HasWord(Lex::PREPOSITION, Fold(toks[p - 2].text)))
           after_prep = true;
       }
     }
@@ -400,9 +415,9 @@ bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
     for (auto it = from; it != names_.end() && it->begin < b; ++it)
       if (t.begin >= it->begin && t.end <= it->end) inside_name = true;
     std::string f = Fold(t.text);
-    if (inside_name || words_.HasWord("PREPOSITION", f) || words_.HasWord("DETERMINER", f)) continue;
-    if (t.upper || words_.HasWord("STOPWORD", f) || words_.HasWord("AUX", f) ||
-        words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PP", f) || words_.HasWord("CUE_FIN", f) ||
+    if (inside_name || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::DETERMINER, f)) continue;
+    if (t.upper || words_.HasWord(Lex::STOPWORD, f) || words_.HasWord(Lex::AUX, f) ||
+        words_.HasWord(Lex::CUE_PAST, f) || words_.HasWord(Lex::CUE_PP, f) || words_.HasWord(Lex::CUE_FIN, f) ||
         (f.size() > 4 && f.ends_with("ed")))
       return false;
   }
@@ -414,9 +429,9 @@ bool SpeakerResolver::FollowedByVerb(size_t pos) const {
   for (const auto& t : toks) {
     if (TrimSpaces(text_.substr(pos, t.begin - pos)).size() > 0) return false;  // punctuation between
     std::string f = Fold(t.text);
-    if (words_.HasWord("ADVERB", f) || words_.HasWord("CLITIC", f)) { pos = t.end; continue; }
-    return words_.HasWord("AUX", f) || words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PRES", f) ||
-           words_.HasWord("CUE_FIN", f);
+    if (words_.HasWord(Lex::ADVERB, f) || words_.HasWord(Lex::CLITIC, f)) { pos = t.end; continue; }
+    return words_.HasWord(Lex::AUX, f) || words_.HasWord(Lex::CUE_PAST, f) || words_.HasWord(Lex::CUE_PRES, f) ||
+           words_.HasWord(Lex::CUE_FIN, f);
   }
   return false;
 }
@@ -451,7 +466,7 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
     if (!match && acronym && e.tokens.size() >= 2) {
       std::string initials;
       for (size_t j = 0; j < e.tokens.size(); ++j) {
-        if (words_.HasWord("NAME_CONNECTOR", e.tokens[j]) || e.tokens[j] == "of") continue;
+        if (words_.HasWord(Lex::NAME_CONNECTOR, e.tokens[j]) || e.tokens[j] == "of") continue;
         initials += e.tokens[j][0];
       }
       match = initials == m.tokens[0];
@@ -490,8 +505,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     if (toks.empty()) { ++first; continue; }
     std::string f0 = Fold(toks[0].text);
     std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
-    if (!words_.HasWord("DETERMINER", f01) &&
-        (words_.HasWord("PREPOSITION", f0) || words_.HasWord("SEGMENT_SKIP", f0))) { ++first; continue; }
+    if (!words_.HasWord(Lex::DETERMINER, f01) &&
+        (words_.HasWord(Lex::PREPOSITION, f0) || words_.HasWord(Lex::SEGMENT_SKIP, f0))) { ++first; continue; }
     break;
   }
   auto names_in = [&](size_t sb, size_t se, bool governed_ok) {
@@ -510,14 +525,14 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     auto before = Tokenize(text_.substr(pos, n->begin > pos ? n->begin - pos : 0), pos);
     // ... or inside a phrase that opens with one: "A source within the central Interior Ministry"
     std::string_view lead_text = text_.substr(pos, n->begin > pos ? n->begin - pos : 0);
-    if (before.size() >= 2 && words_.HasWord("INDEFINITE", Fold(before.front().text)) &&
+    if (before.size() >= 2 && words_.HasWord(Lex::INDEFINITE, Fold(before.front().text)) &&
         lead_text.find(',') == std::string_view::npos) {
       m.type = Mention::kDescription;
       m.text = std::string(text_.substr(before.front().begin, n->end - before.front().begin));
       m.pos = before.front().begin;
       return m;
     }
-    if (!before.empty() && words_.HasWord("INDEFINITE", Fold(before.back().text)) &&
+    if (!before.empty() && words_.HasWord(Lex::INDEFINITE, Fold(before.back().text)) &&
         TrimSpaces(text_.substr(before.back().end, n->begin - before.back().end)).empty()) {
       m.type = Mention::kDescription;
       m.text = std::string(text_.substr(before.back().begin, n->end - before.back().begin));
@@ -536,8 +551,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   {
     auto pt = Tokenize(text_.substr(pos, end - pos), pos);
     size_t last = pt.size();
-    while (last > 0 && words_.HasWord("CLITIC", Fold(pt[last - 1].text))) --last;
-    if (last > 1 && words_.HasWord("RELATIVE", Fold(pt[last - 1].text))) {
+    while (last > 0 && words_.HasWord(Lex::CLITIC, Fold(pt[last - 1].text))) --last;
+    if (last > 1 && words_.HasWord(Lex::RELATIVE, Fold(pt[last - 1].text))) {
       size_t rel = pt[last - 1].begin;
       size_t si = segs.size();
       while (si > 0 && segs[si - 1].first > rel) --si;  // the segment holding the relative
@@ -546,15 +561,15 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         auto in = names_in(segs[k].first, se, true);
         auto st = Tokenize(text_.substr(segs[k].first, se - segs[k].first));
         if (st.empty()) continue;  // ", qui": the relative alone in its segment
-        bool appositive = k + 1 != si && words_.HasWord("DETERMINER", Fold(st[0].text));
+        bool appositive = k + 1 != si && words_.HasWord(Lex::DETERMINER, Fold(st[0].text));
         if (appositive && k > 0) continue;
         if (!in.empty()) return as_name(in.back());
         // no name: the noun phrase the relative follows ("des représailles de
         // l'organisation islamique, qui affirme")
         auto nt = Tokenize(text_.substr(segs[k].first, se - segs[k].first), segs[k].first);
         for (size_t j = nt.size(); j-- > 0 && nt.size() - j <= 6;) {
-          if (!words_.HasWord("DETERMINER", Fold(nt[j].text))) continue;
-          if (j > 0 && words_.HasWord("PREPOSITION", Fold(nt[j - 1].text)) && nt.size() - j < 2) break;
+          if (!words_.HasWord(Lex::DETERMINER, Fold(nt[j].text))) continue;
+          if (j > 0 && words_.HasWord(Lex::PREPOSITION, Fold(nt[j - 1].text)) && nt.size() - j < 2) break;
           m.type = Mention::kDescription;
           m.text = std::string(TrimSpaces(text_.substr(nt[j].begin, nt.back().end - nt[j].begin)));
           m.pos = nt[j].begin;
@@ -571,19 +586,19 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     bool only = !lt.empty();
     for (const auto& t : lt) {
       std::string f = Fold(t.text);
-      bool p = words_.HasWord("PRON_MASC", f) || words_.HasWord("PRON_FEM", f) ||
-               words_.HasWord("PRON_PLUR", f) || words_.HasWord("PRON_NEUT", f);
+      bool p = words_.HasWord(Lex::PRON_MASC, f) || words_.HasWord(Lex::PRON_FEM, f) ||
+               words_.HasWord(Lex::PRON_PLUR, f) || words_.HasWord(Lex::PRON_NEUT, f);
       if (p) pron = &t;
-      else if (!words_.HasWord("CLITIC", f) && !words_.HasWord("ADVERB", f)) only = false;
+      else if (!words_.HasWord(Lex::CLITIC, f) && !words_.HasWord(Lex::ADVERB, f)) only = false;
     }
     if (only && pron) {
       std::string f = Fold(pron->text);
       m.type = Mention::kPronoun;
       m.text = std::string(pron->text);
       m.pos = pron->begin;
-      m.plural = words_.HasWord("PRON_PLUR", f);
-      m.gender = words_.HasWord("PRON_MASC", f) ? Gender::kMale
-               : words_.HasWord("PRON_FEM", f) ? Gender::kFemale : Gender::kUnknown;
+      m.plural = words_.HasWord(Lex::PRON_PLUR, f);
+      m.gender = words_.HasWord(Lex::PRON_MASC, f) ? Gender::kMale
+               : words_.HasWord(Lex::PRON_FEM, f) ? Gender::kFemale : Gender::kUnknown;
       return m;
     }
   }
@@ -622,8 +637,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       auto next = Tokenize(text_.substr(cur->end, segs[first].second - cur->end), cur->end);
       if (lead.size() >= 2 && !next.empty()) {
         std::string f0 = Fold(lead.front().text), fn = Fold(next.front().text);
-        bool np = words_.HasWord("DETERMINER", f0) || words_.HasWord("INDEFINITE", f0);
-        bool verb = fn.size() > 4 && fn.ends_with("ed") && !words_.HasWord("CUE_PAST", fn);
+        bool np = words_.HasWord(Lex::DETERMINER, f0) || words_.HasWord(Lex::INDEFINITE, f0);
+        bool verb = fn.size() > 4 && fn.ends_with("ed") && !words_.HasWord(Lex::CUE_PAST, fn);
         if (np && verb && !lead.back().upper) {
           m.type = Mention::kDescription;
           m.text = std::string(TrimSpaces(text_.substr(lead.front().begin, lead.back().end - lead.front().begin)));
@@ -635,15 +650,15 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     // "L'Association des leaders religieux du Mali a ...": an organisation
     // noun written as a name takes its complement up to the verb.
     const Entity& he = entities_[cur->entity];
-    if (he.tokens.size() == 1 && words_.HasWord("ORG_WORD", he.tokens[0]) && cur->end < segs[first].second) {
+    if (he.tokens.size() == 1 && words_.HasWord(Lex::ORG_WORD, he.tokens[0]) && cur->end < segs[first].second) {
       auto rest = Tokenize(text_.substr(cur->end, segs[first].second - cur->end), cur->end);
       size_t np_end = cur->end;
-      bool complement = !rest.empty() && words_.HasWord("PREPOSITION", Fold(rest[0].text));
+      bool complement = !rest.empty() && words_.HasWord(Lex::PREPOSITION, Fold(rest[0].text));
       for (const auto& t : rest) {
         std::string f = Fold(t.text);
-        if (words_.HasWord("AUX", f) || words_.HasWord("CUE_FIN", f) || words_.HasWord("CUE_PAST", f) ||
-            words_.HasWord("CUE_PRES", f) || words_.HasWord("CLITIC", f) || words_.HasWord("RELATIVE", f) ||
-            words_.HasWord("ADVERB", f))
+        if (words_.HasWord(Lex::AUX, f) || words_.HasWord(Lex::CUE_FIN, f) || words_.HasWord(Lex::CUE_PAST, f) ||
+            words_.HasWord(Lex::CUE_PRES, f) || words_.HasWord(Lex::CLITIC, f) || words_.HasWord(Lex::RELATIVE, f) ||
+            words_.HasWord(Lex::ADVERB, f))
           break;
         np_end = t.end;
       }
@@ -651,7 +666,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         size_t b0 = cur->begin;
         // with its article: "L'Association", "la Ligue"
         auto before = Tokenize(text_.substr(segs[first].first, b0 - segs[first].first), segs[first].first);
-        if (!before.empty() && words_.HasWord("DETERMINER", Fold(before.back().text)) &&
+        if (!before.empty() && words_.HasWord(Lex::DETERMINER, Fold(before.back().text)) &&
             TrimSpaces(text_.substr(before.back().end, b0 - before.back().end)).empty())
           b0 = before.back().begin;
         m.type = Mention::kDescription;
@@ -672,8 +687,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   // Pronoun subject: the last pronoun of the segment.
   for (size_t i = toks.size(); i-- > 0;) {
     std::string f = Fold(toks[i].text);
-    bool masc = words_.HasWord("PRON_MASC", f), fem = words_.HasWord("PRON_FEM", f),
-         plur = words_.HasWord("PRON_PLUR", f), neut = words_.HasWord("PRON_NEUT", f);
+    bool masc = words_.HasWord(Lex::PRON_MASC, f), fem = words_.HasWord(Lex::PRON_FEM, f),
+         plur = words_.HasWord(Lex::PRON_PLUR, f), neut = words_.HasWord(Lex::PRON_NEUT, f);
     if (masc || fem || plur || neut) {
       m.type = Mention::kPronoun;
       m.text = std::string(toks[i].text);
@@ -696,12 +711,12 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   // statement", "The study itself | outlined".
   for (size_t i = 1; i < toks.size(); ++i) {
     std::string f = Fold(toks[i].text);
-    bool verb_like = words_.HasWord("CUE_PAST", f) || words_.HasWord("CUE_PRES", f) ||
-                     words_.HasWord("CUE_FIN", f) || words_.HasWord("REPORT_CUE", f) ||
-                     words_.HasWord("CUE_PPR", f) || words_.HasWord("AUX", f) ||
+    bool verb_like = words_.HasWord(Lex::CUE_PAST, f) || words_.HasWord(Lex::CUE_PRES, f) ||
+                     words_.HasWord(Lex::CUE_FIN, f) || words_.HasWord(Lex::REPORT_CUE, f) ||
+                     words_.HasWord(Lex::CUE_PPR, f) || words_.HasWord(Lex::AUX, f) ||
                      (!toks[i].upper && f.size() > 4 && f.ends_with("ed") &&
-                      !words_.HasWord("DETERMINER", Fold(toks[i - 1].text)));
-    if (words_.HasWord("INTENSIFIER", f)) verb_like = true;  // "The study itself"
+                      !words_.HasWord(Lex::DETERMINER, Fold(toks[i - 1].text)));
+    if (words_.HasWord(Lex::INTENSIFIER, f)) verb_like = true;  // "The study itself"
     if (!verb_like) continue;
     size_t b = toks[0].begin;
     seg = text_.substr(b, toks[i - 1].end - b);
@@ -712,18 +727,18 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   bool verb = false;  // "Ces actes sont des représailles de ...": a clause, not a noun phrase
   for (const auto& t : toks) {
     std::string f = Fold(t.text);
-    if (f.size() >= 3 && !words_.HasWord("DETERMINER", f) && !words_.HasWord("PREPOSITION", f) &&
-        !words_.HasWord("STOPWORD", f) && !words_.HasWord("ADVERB", f))
+    if (f.size() >= 3 && !words_.HasWord(Lex::DETERMINER, f) && !words_.HasWord(Lex::PREPOSITION, f) &&
+        !words_.HasWord(Lex::STOPWORD, f) && !words_.HasWord(Lex::ADVERB, f))
       ++content;
-    if (words_.HasWord("AUX", f) || words_.HasWord("COPULA", f)) verb = true;
+    if (words_.HasWord(Lex::AUX, f) || words_.HasWord(Lex::COPULA, f)) verb = true;
   }
   if (!toks.empty() && toks.size() <= 12 && content > 0 && !verb) {
     std::string f0 = Fold(toks[0].text);
     std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
-    bool det = words_.HasWord("DETERMINER", f0) || words_.HasWord("DETERMINER", f01);
-    bool bare_noun = !det && !words_.HasWord("PREPOSITION", f0) && toks.size() <= 3 &&
-                     !words_.HasWord("STOPWORD", f0) && !words_.HasWord("SEGMENT_SKIP", f0) &&
-                     !words_.HasWord("ADVERB", f0);
+    bool det = words_.HasWord(Lex::DETERMINER, f0) || words_.HasWord(Lex::DETERMINER, f01);
+    bool bare_noun = !det && !words_.HasWord(Lex::PREPOSITION, f0) && toks.size() <= 3 &&
+                     !words_.HasWord(Lex::STOPWORD, f0) && !words_.HasWord(Lex::SEGMENT_SKIP, f0) &&
+                     !words_.HasWord(Lex::ADVERB, f0);
     if (det || bare_noun) {
       m.type = Mention::kDescription;
       m.text = std::string(seg);
@@ -816,14 +831,14 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       bool head_upper = false;
       for (size_t i = 0; i < dt.size(); ++i) {
         std::string f = Fold(dt[i].text);
-        if (words_.HasWord("DETERMINER", f)) continue;
-        if (words_.HasWord("PREPOSITION", f) || words_.HasWord("STOPWORD", f)) break;
+        if (words_.HasWord(Lex::DETERMINER, f)) continue;
+        if (words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f)) break;
         if (words.empty())  // capitalised other than as the sentence's first word
           head_upper = dt[i].upper && (i > 0 || !std::binary_search(sentence_starts_.begin(), sentence_starts_.end(),
                                                                     m.pos + dt[i].begin));
         if (f.size() >= 3) words.push_back(f);
         // "le Président-candidat": the parts of a compound title match too
-        if (size_t dash = f.find('-'); dash != std::string::npos && words_.HasWord("TITLE", f.substr(0, dash)))
+        if (size_t dash = f.find('-'); dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash)))
           words.push_back(f.substr(0, dash));
       }
       int best = -1;
@@ -857,11 +872,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       auto title_word = [&](std::string_view t) {
         std::string f = Fold(t);
         size_t dash = f.find('-');
-        return words_.HasWord("TITLE", f) || (dash != std::string::npos && words_.HasWord("TITLE", f.substr(0, dash)));
+        return words_.HasWord(Lex::TITLE, f) || (dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash)));
       };
       bool proper = std::any_of(dt.begin(), dt.end(),
                                 [&](const Token& t) { return t.upper && &t != &dt[0] && !title_word(t.text); });
-      if (!words.empty() && !proper && words_.HasWord("ORG_WORD", words[0])) {
+      if (!words.empty() && !proper && words_.HasWord(Lex::ORG_WORD, words[0])) {
         for (size_t i = salient_.size(); i-- > 0;) {
           const Salient& c = salient_[i];
           if (c.pos >= m.pos) continue;
@@ -876,7 +891,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
                       c.kind != "place";
           if (c.kind != "organisation" && !same) continue;
           // a news agency or outlet is "le quotidien", "the agency", not "the company"
-          if (relays_.Find(c.name) && !words_.HasWord("MEDIA_WORD", words[0])) continue;
+          if (relays_.Find(c.name) && !words_.HasWord(Lex::MEDIA_WORD, words[0])) continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
@@ -887,10 +902,10 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "l'expert", "the judge", "le Président-candidat": a short definite
       // description of a person refers to the person last in subject position
       // (or speaking) nearby, of a compatible gender.
-      if (!words.empty() && !proper && dt.size() == 2 && words_.HasWord("DETERMINER", Fold(dt[0].text)) &&
-          !words_.HasWord("INDEFINITE", Fold(dt[0].text)) &&
+      if (!words.empty() && !proper && dt.size() == 2 && words_.HasWord(Lex::DETERMINER, Fold(dt[0].text)) &&
+          !words_.HasWord(Lex::INDEFINITE, Fold(dt[0].text)) &&
           std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-            return words_.HasWord("TITLE", w) || words_.HasWord("PERSON_NOUN", w);
+            return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
           })) {
         Gender g = Gender::kUnknown;
         std::string d0 = Fold(dt[0].text);
@@ -937,8 +952,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         std::string f0 = Fold(dt[i0].text);
         std::string f01 = i0 + 1 < dt.size() ? f0 + " " + Fold(dt[i0 + 1].text) : f0;
         bool anonymous = std::any_of(words.begin(), words.end(),
-                                     [&](const std::string& w) { return words_.HasWord("ANONYMOUS", w); });
-        if (words_.HasWord("INDEFINITE", f0) || words_.HasWord("INDEFINITE", f01) || anonymous) {
+                                     [&](const std::string& w) { return words_.HasWord(Lex::ANONYMOUS, w); });
+        if (words_.HasWord(Lex::INDEFINITE, f0) || words_.HasWord(Lex::INDEFINITE, f01) || anonymous) {
           s.kind = "group";
           s.confidence = 0.2;
           return s;
@@ -950,13 +965,13 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // l'Intérieur"): the article is dropped from both.
       s.name = m.text;
       size_t i = 0;
-      while (i < dt.size() && words_.HasWord("DETERMINER", Fold(dt[i].text))) ++i;
+      while (i < dt.size() && words_.HasWord(Lex::DETERMINER, Fold(dt[i].text))) ++i;
       bool institution = false;
-      if (i < dt.size() && words_.HasWord("ORG_WORD", Fold(dt[i].text)))
+      if (i < dt.size() && words_.HasWord(Lex::ORG_WORD, Fold(dt[i].text)))
         for (size_t j = i + 1; j < dt.size(); ++j) institution |= dt[j].upper;
       if ((head_upper || institution) && i > 0 && i < dt.size()) s.name = m.text.substr(dt[i].begin);
       bool person_head = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-        return words_.HasWord("TITLE", w) || words_.HasWord("PERSON_NOUN", w);
+        return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
       });
       s.kind = institution || head_upper ? "organisation" : person_head ? "person" : "group";
       s.confidence = 0.5;
@@ -980,7 +995,7 @@ Speaker SpeakerResolver::SubjectBefore(size_t sentence_begin, size_t pos) const 
     bool opens = true;
     for (const auto& t : Tokenize(lead)) {
       std::string f = Fold(t.text);
-      if (!t.upper && !words_.HasWord("DETERMINER", f) && !words_.HasWord("TITLE", f)) opens = false;
+      if (!t.upper && !words_.HasWord(Lex::DETERMINER, f) && !words_.HasWord(Lex::TITLE, f)) opens = false;
     }
     if (!opens) break;
     s.name = it->name;

@@ -57,7 +57,8 @@ std::string HttpGet(int port, const std::string& path) {
 TEST_CASE("--help lists the commands and exits 0", "[cli]") {
   Run r = Quotetrail("--help");
   CHECK(r.exit_code == 0);
-  for (const char* cmd : {"db start", "db stop", "db status", "db url", "migrate", "serve", "ingest", "find"}) {
+  for (const char* cmd : {"db start", "db stop", "db status", "db url", "migrate", "serve", "ingest", "find",
+                          "check", "export"}) {
     INFO(cmd);
     CHECK_THAT(r.out, Catch::Contains(cmd));
   }

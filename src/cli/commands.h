@@ -21,6 +21,7 @@ std::vector<CommandSpec> ServeCommands();    // cmd_serve.cc: serve
 std::vector<CommandSpec> TokenCommands();    // cmd_token.cc: token create|list|revoke
 std::vector<CommandSpec> ExtractCommands();  // cmd_extract.cc: extract
 std::vector<CommandSpec> StoreCommands();    // cmd_store.cc: ingest, find
+std::vector<CommandSpec> CheckCommands();    // cmd_check.cc: check, export
 
 // The database of --db, else the embedded cluster of --data-dir (started
 // when needed), with the pending migrations of --migrations applied; notices

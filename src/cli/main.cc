@@ -9,7 +9,8 @@
 int main(int argc, char** argv) {
   using namespace quotetrail::cli;
   std::vector<CommandSpec> commands;
-  for (auto part : {DbCommands(), ServeCommands(), TokenCommands(), ExtractCommands(), StoreCommands()})
+  for (auto part : {DbCommands(), ServeCommands(), TokenCommands(), ExtractCommands(), StoreCommands(),
+                    CheckCommands()})
     commands.insert(commands.end(), part.begin(), part.end());
   ParseOutcome parsed = ParseArgs(argc, argv, commands, GlobalOptions());
   if (parsed.kind == ParseOutcome::kHelpShown) return kExitOk;
