@@ -707,10 +707,162 @@ TEST_CASE("with the database stopped: 503, and no SQL or exception text", "[api]
                              "connection to server", "exception", "/run/"})
       CHECK(r->body.find(leak) == std::string::npos);
   }
+  auto e = c.Get("/api/v1/export.csv");
+  RequireError(e, 503, "unavailable");
+  CHECK(e->body.find("libpq") == std::string::npos);
+  auto k = c.Post("/api/v1/check", R"({"text": "soutenir", "speaker": "Kim"})", "application/json");
+  RequireError(k, 503, "unavailable");
+  CHECK(k->body.find("libpq") == std::string::npos);
   auto w = c.Post("/api/v1/documents", Bearer("0123"), R"({"text": "x"})", "application/json");
   REQUIRE(w);
   CHECK(w->status == 503);
   CHECK(w->body.find("libpq") == std::string::npos);
   std::lock_guard<std::mutex> lock(mu);
   CHECK(!logged.empty());  // the details went to the server's log
+}
+
+namespace {
+
+// Fields of an RFC 4180 document (CRLF records), parsed independently of
+// the writer.
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false, in_quotes = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (in_quotes) {
+      if (ch == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (ch == '"') in_quotes = false;
+      else field += ch;
+    } else if (ch == '"' && field.empty() && !quoted) {
+      in_quotes = quoted = true;
+    } else if (ch == ',') {
+      rows.back().push_back(field), field.clear(), quoted = false;
+    } else if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(field), field.clear(), quoted = false;
+      rows.emplace_back();
+      ++i;
+    } else {
+      field += ch;
+    }
+  }
+  if (!field.empty() || !rows.back().empty()) rows.back().push_back(field);
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("POST /api/v1/check: verdicts, names and bad bodies", "[api]") {
+  Env& env = TheEnv();
+  auto c = env.server->Client();
+  auto check = [&](const json& body) {
+    auto r = c.Post("/api/v1/check", body.dump(), "application/json");
+    REQUIRE(r);
+    INFO(r->body);
+    REQUIRE(r->status == 200);
+    return json::parse(r->body);
+  };
+  json other = check({{"text", "C'est à la RPDC de décider"}, {"speaker", "Kim Jong-un"}});
+  CHECK(other["verdict"] == "attributed_to_other");
+  REQUIRE(!other["matches"].empty());
+  CHECK(other["matches"][0]["attributed_to"][0]["name"] == "Sergueï Lavrov");
+  CHECK(other["explanation"].get<std::string>().find("Sergueï Lavrov") != std::string::npos);
+  CHECK(other["speaker"]["resolved"]["name"] == "Kim Jong-un");
+
+  json confirmed = check({{"text", "pret a soutenir et encourager"}, {"speaker", "Kim Jong Un"}});
+  CHECK(confirmed["verdict"] == "confirmed");
+  CHECK(confirmed["earliest"].is_object());
+
+  json disputed = check({{"text", "la réforme des retraites sera votée avant la fin de la session"},
+                         {"speaker", "Jeanne Durand"}});
+  CHECK(disputed["verdict"] == "disputed");
+
+  json none = check({{"text", "zygomatique xylophone quasar"}, {"speaker", "Kim Jong-un"}});
+  CHECK(none["verdict"] == "not_found");
+  CHECK(none["matches"].empty());
+
+  RequireError(c.Post("/api/v1/check", "{\"text\": ", "application/json"), 400, "bad_request");
+  RequireError(c.Post("/api/v1/check", R"({"text": "x", "speaker": "Kim", "extra": 1})", "application/json"),
+               422, "unprocessable");
+  RequireError(c.Post("/api/v1/check", R"({"speaker": "Kim"})", "application/json"), 422, "unprocessable");
+  RequireError(c.Post("/api/v1/check", R"({"text": "soutenir"})", "application/json"), 422, "unprocessable");
+  RequireError(c.Post("/api/v1/check", R"({"text": 3, "speaker": "Kim"})", "application/json"), 422,
+               "unprocessable");
+  RequireError(c.Post("/api/v1/check", R"(["soutenir"])", "application/json"), 422, "unprocessable");
+  RequireError(c.Post("/api/v1/check", R"({"text": "...", "speaker": "Kim"})", "application/json"), 400,
+               "bad_request");
+  RequireError(c.Post("/api/v1/check", "{\"text\": \"\xC3\x28\", \"speaker\": \"Kim\"}", "application/json"), 400,
+               "bad_request");
+  RequireError(c.Get("/api/v1/check"), 405, "method_not_allowed");
+}
+
+TEST_CASE("GET /api/v1/export.csv: rows, filters, formula cells, BOM, errors", "[api]") {
+  Env& env = TheEnv();
+  auto c = env.server->Client();
+  auto r = c.Get("/api/v1/export.csv");
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+  CHECK(r->get_header_value("Content-Disposition").find("attachment") == 0);
+  auto rows = ParseCsv(r->body);
+  REQUIRE(rows.size() >= 2);
+  CHECK(rows[0] == std::vector<std::string>{"quote", "speaker", "via", "outlet", "title", "url", "published_at",
+                                            "first_seen", "kind", "confidence", "cluster_id"});
+  for (const auto& row : rows) CHECK(row.size() == 11);
+  // One row per stored occurrence.
+  auto conn = Connect(env.url);
+  REQUIRE(conn.ok());
+  pqxx::nontransaction tx(**conn);
+  const int64_t occurrences = tx.exec1("SELECT count(*) FROM occurrences")[0].as<int64_t>();
+  CHECK(static_cast<int64_t>(rows.size()) - 1 == occurrences);
+
+  auto kim = ParseCsv(c.Get("/api/v1/export.csv?speaker=Kim%20Jong%20Un&agency=KCNA")->body);
+  REQUIRE(kim.size() == 2);
+  CHECK(kim[1][1] == "Kim Jong-un");
+  CHECK(kim[1][2] == "KCNA");
+  CHECK(kim[1][0].find("prête à soutenir") == 0);
+
+  auto retraites = ParseCsv(c.Get("/api/v1/export.csv?q=reforme%20des%20retraites&from=2025-02-02")->body);
+  REQUIRE(retraites.size() == 3);  // the copies of Feb 5 and Feb 7, in time order
+  CHECK(retraites[1][6] == "2025-02-05T08:00:00Z");
+  CHECK(retraites[2][6] == "2025-02-07T08:00:00Z");
+  CHECK(retraites[1][7] == "2025-02-01T08:00:00Z");  // first_seen: the cluster's first appearance
+
+  auto bom = c.Get("/api/v1/export.csv?speaker=Marc%20Petit&bom=1");
+  REQUIRE(bom);
+  CHECK(bom->body.rfind("\xEF\xBB\xBF" "quote,", 0) == 0);
+  CHECK(c.Get("/api/v1/export.csv?speaker=Marc%20Petit")->body.rfind("quote,", 0) == 0);
+
+  RequireError(c.Get("/api/v1/export.csv?kind=quote"), 400, "bad_request");
+  RequireError(c.Get("/api/v1/export.csv?from=yesterday"), 400, "bad_request");
+  RequireError(c.Get("/api/v1/export.csv?q=..."), 400, "bad_request");
+  RequireError(c.Get("/api/v1/export.csv?raw=maybe"), 400, "bad_request");
+  RequireError(c.Post("/api/v1/export.csv", "", "text/plain"), 405, "method_not_allowed");
+}
+
+TEST_CASE("export.csv neutralises formula cells unless raw=1", "[api]") {
+  Env& env = TheEnv();
+  auto c = env.server->Client();
+  // An article whose quote and speaker-less words start like formulas.
+  json doc = {{"title", "=HYPERLINK(\"http://evil.example\",\"clic\")"},
+              {"outlet", "+Outlet"},
+              {"url", "https://example.org/formula"},
+              {"published_at", "2025-04-01T10:00:00Z"},
+              {"language", "fr"},
+              {"text", "Lucie Formule a déclaré : « =SUM(A1:A9) reste une formule que personne ne doit exécuter ici ».\n"}};
+  auto w = c.Post("/api/v1/documents", Bearer(env.token), doc.dump(), "application/json");
+  REQUIRE(w);
+  INFO(w->body);
+  REQUIRE((w->status == 201 || w->status == 200));
+  auto safe = ParseCsv(c.Get("/api/v1/export.csv?speaker=Lucie%20Formule")->body);
+  REQUIRE(safe.size() == 2);
+  CHECK(safe[1][0].rfind("'=SUM(A1:A9)", 0) == 0);
+  CHECK(safe[1][3] == "'+Outlet");
+  CHECK(safe[1][4].rfind("'=HYPERLINK(", 0) == 0);
+  auto raw = ParseCsv(c.Get("/api/v1/export.csv?speaker=Lucie%20Formule&raw=1")->body);
+  REQUIRE(raw.size() == 2);
+  CHECK(raw[1][0].rfind("=SUM(A1:A9)", 0) == 0);
+  CHECK(raw[1][3] == "+Outlet");
 }

@@ -104,14 +104,15 @@ std::vector<CommandSpec> ServeCommands() {
       {"--bind", "ADDR", "address to listen on", "QUOTETRAIL_BIND", "127.0.0.1"},
       {"--threads", "N", "server threads (and database connections)", "", "8"},
       {"--api-dir", "DIR", "the page's files and openapi.json", "QUOTETRAIL_API_DIR", QUOTETRAIL_API_DIR},
-      {"--require-token-for-reads", "", "the /api/v1 reads need a token too (writes always do)"},
-      {"--quiet", "", "no line per request on standard error"},
+      {"--require-token-for-reads", "", "the /api/v1 reads need a token too (writes always do)", "", ""},
+      {"--quiet", "", "no line per request on standard error", "", ""},
   };
   serve.details =
       "Endpoints: GET /healthz, GET /metrics, GET /api/v1/openapi.json, GET /api/v1/quotes,\n"
       "/quotes/{id}, /quotes/{id}/prov, /speakers, /speakers/{id}, /agencies,\n"
-      "/agencies/{id}, /documents/{id}, POST /api/v1/documents (Authorization: Bearer\n"
-      "TOKEN, see quotetrail token create), and the files of --api-dir at /.\n"
+      "/agencies/{id}, /documents/{id}, /export.csv, POST /api/v1/check,\n"
+      "POST /api/v1/documents (Authorization: Bearer TOKEN, see quotetrail token\n"
+      "create), and the files of --api-dir at /.\n"
       "POST /api/v1/documents holds the ingest lock while writes come and releases it\n"
       "after 30 s without one; a CLI ingest meanwhile waits for it.\n"
       "When serve started the embedded PostgreSQL, it stops it on exit.";

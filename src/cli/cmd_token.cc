@@ -72,7 +72,7 @@ std::vector<CommandSpec> TokenCommands() {
       "SHA-256 is stored.";
   std::vector<CommandSpec> cmds;
   cmds.push_back({"token create", "create an API token and print it (once)", "", 0, 0,
-                  {{"--name", "NAME", "what the token is for, shown by token list"}}, note, RunCreate});
+                  {{"--name", "NAME", "what the token is for, shown by token list", "", ""}}, note, RunCreate});
   cmds.push_back({"token list", "list API tokens (never the tokens themselves)", "", 0, 0, {}, note, RunList});
   cmds.push_back({"token revoke", "revoke an API token by id", "ID", 1, 1, {}, note, RunRevoke});
   return cmds;

@@ -15,9 +15,13 @@
 
 #include "api_queries.h"
 #include "api_tokens.h"
+#include "attribution_check.h"
 #include "article_reader.h"
+#include "csv_export.h"
+#include "database.h"
 #include "extractor.h"
 #include "ingest.h"
+#include "quote_clusters.h"
 #include "quote_filter.h"
 #include "store.h"
 #include "timestamp.h"
@@ -195,6 +199,8 @@ ApiServer::ApiServer(ApiServerOptions options)
   AddRoute("GET", "/api/v1/agencies/{id}", Access::kRead, &ApiServer::OneAgency);
   AddRoute("GET", "/api/v1/documents/{id}", Access::kRead, &ApiServer::OneDocument);
   AddRoute("POST", "/api/v1/documents", Access::kWrite, &ApiServer::PostDocument);
+  AddRoute("POST", "/api/v1/check", Access::kRead, &ApiServer::Check);
+  AddRoute("GET", "/api/v1/export.csv", Access::kRead, &ApiServer::ExportCsv);
 
   httplib::Server& s = *server_;
   const int threads = std::max(1, options_.threads);
@@ -311,7 +317,15 @@ void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
   auto send = [&](const Reply& r) {
     res.status = r.status;
     for (const auto& [k, v] : r.headers) res.set_header(k, v);
-    res.set_content(r.body, r.content_type);
+    if (!r.stream) {
+      res.set_content(r.body, r.content_type);
+      return;
+    }
+    res.set_chunked_content_provider(r.content_type, [stream = r.stream](size_t, httplib::DataSink& sink) {
+      stream([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+      sink.done();
+      return true;
+    });
   };
   const size_t qmark = req.target.find('?');
   if (qmark != std::string::npos && req.target.size() - qmark - 1 > kMaxQueryStringBytes) {
@@ -659,6 +673,82 @@ void ApiServer::StoreCloser() {
       store_.reset();  // releases the ingest lock
     }
   }
+}
+
+
+ApiServer::Reply ApiServer::Check(Context& c) {
+  const std::string& body = c.req.body;
+  size_t bad = 0;
+  if (!IsValidUtf8(body, &bad)) return ErrorReply(400, "body: invalid UTF-8 at " + Where(body, bad));
+  json doc;
+  try {
+    doc = json::parse(body);
+  } catch (const json::parse_error& e) {
+    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    return ErrorReply(400, "body: malformed JSON at " + Where(body, at));
+  }
+  if (!doc.is_object()) return ErrorReply(422, "body: expected a JSON object with \"text\" and \"speaker\"");
+  std::string text, speaker;
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    const std::string& key = it.key();
+    if (key != "text" && key != "speaker")
+      return ErrorReply(422, "unknown field '" + key.substr(0, 60) + "' (expected text and speaker)");
+    if (!it.value().is_string()) return ErrorReply(422, key + ": expected a string");
+    (key == "text" ? text : speaker) = it.value().get<std::string>();
+  }
+  if (text.empty()) return ErrorReply(422, "text is required: the words to check");
+  if (speaker.empty()) return ErrorReply(422, "speaker is required: who is said to have said them");
+  auto r = WithConnection(pool_, [&](pqxx::connection& conn) { return CheckAttribution(conn, text, speaker); });
+  if (!r.ok()) return FromStatus(r.status(), "POST /api/v1/check");
+  return JsonReply(200, ToJson(*r));
+}
+
+ApiServer::Reply ApiServer::ExportCsv(Context& c) {
+  auto filter = ParseQuoteFilter([&](std::string_view name) -> std::optional<std::string> {
+    const std::string key(name);
+    if (!c.req.has_param(key)) return std::nullopt;
+    return c.req.get_param_value(key);
+  });
+  if (!filter.ok()) return ErrorReply(400, filter.status().message());
+  // Checked here, before the 200 goes out (ExportOccurrences says the same).
+  if (!filter->q.empty() && NormalizeQuote(filter->q).empty())
+    return ErrorReply(400, "q: has no letter or digit to look for");
+  CsvOptions options;
+  auto flag = [&](const char* name, bool* out) -> bool {
+    if (!c.req.has_param(name)) return true;
+    const std::string v = c.req.get_param_value(name);
+    if (v == "1" || v == "true") *out = true;
+    else if (v == "0" || v == "false" || v.empty()) *out = false;
+    else return false;
+    return true;
+  };
+  if (!flag("raw", &options.raw)) return ErrorReply(400, "raw: must be 1 or 0");
+  if (!flag("bom", &options.bom)) return ErrorReply(400, "bom: must be 1 or 0");
+  // The database is reached before answering, so an outage is a 503, not a
+  // 200 with an empty body.
+  {
+    auto probe = WithConnection(pool_, [](pqxx::connection& conn) -> Result<bool> {
+      try {
+        pqxx::nontransaction tx(conn);
+        tx.exec("SELECT 1");
+        return true;
+      } catch (const std::exception& e) {
+        return PqxxError(e, "reaching the database");
+      }
+    });
+    if (!probe.ok()) return FromStatus(probe.status(), "GET /api/v1/export.csv");
+  }
+  Reply r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"quotetrail-export.csv\""});
+  r.headers.push_back({"Cache-Control", "no-store"});
+  r.stream = [this, f = *filter, options](const std::function<bool(std::string_view)>& write) {
+    auto stats = WithConnection(pool_, [&](pqxx::connection& conn) {
+      return ExportOccurrences(conn, f, options, [&](std::string_view chunk) { return write(chunk); });
+    });
+    if (!stats.ok()) Log("GET /api/v1/export.csv: stopped midway: " + stats.status().message());
+  };
+  return r;
 }
 
 }  // namespace quotetrail::http

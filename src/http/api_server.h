@@ -43,6 +43,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -104,6 +105,11 @@ class ApiServer {
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    // Set for a streamed body (export.csv): `body` is ignored and this runs
+    // once the status and headers are sent, with a writer that returns
+    // false when the client went away. A failure midway can no longer
+    // change the status: it is logged and the body ends short.
+    std::function<void(const std::function<bool(std::string_view)>& write)> stream;
   };
   struct Context {
     const httplib::Request& req;
@@ -141,6 +147,8 @@ class ApiServer {
   Reply OneAgency(Context& c);
   Reply OneDocument(Context& c);
   Reply PostDocument(Context& c);
+  Reply Check(Context& c);
+  Reply ExportCsv(Context& c);
 
   // Helpers shared by handlers.
   Reply FromStatus(const Status& s, const char* what);
