@@ -120,7 +120,7 @@ bool Executable(const std::string& path) { return access(path.c_str(), X_OK) == 
 
 }  // namespace
 
-TEST_CASE("the page finds a quote, shows its chain and article, checks an attribution and exports CSV in chromium",
+TEST_CASE("in chromium the page finds a quote and shows its chain and source article then checks an attribution and exports CSV",
           "[browser]") {
   const std::string source = QUOTETRAIL_SOURCE_DIR;
   const std::string browser_dir = source + "/tests/browser";
