@@ -657,7 +657,7 @@ TEST_CASE("token commands create, list and revoke", "[api]") {
   CHECK(quotetrail::testing::Quotetrail("--db '" + env.url + "' token revoke abc").exit_code == 2);
 }
 
-TEST_CASE("--require-token-for-reads closes the reads, not the page", "[api]") {
+TEST_CASE("serve with require_token_for_reads closes the reads, not the page", "[api]") {
   Env& env = TheEnv();
   http::ApiServerOptions o = env.Options();
   o.require_token_for_reads = true;
