@@ -46,17 +46,22 @@ std::string Extractor::DetectLanguage(const Article& a) const {
     std::string l = Fold(a.language.substr(0, 2));
     if (patterns_.count(l)) return l;
   }
-  std::map<std::string, int> score;
-  auto toks = Tokenize(std::string_view(a.text).substr(0, 4000));
-  for (const auto& t : toks) {
-    std::string f = Fold(t.text);
-    for (const auto& [l, ps] : patterns_)
-      if (ps->HasWord(Lex::DETECT, f)) ++score[l];
+  // Hits per language, in the order of patterns_; the first language with
+  // the most hits wins, "en" (or the first language) when nothing hits.
+  std::vector<int> score(patterns_.size(), 0);
+  std::string f;  // one buffer for every folded word
+  for (const auto& t : Tokenize(std::string_view(a.text).substr(0, 4000))) {
+    FoldInto(t.text, &f);
+    size_t k = 0;
+    for (const auto& [l, ps] : patterns_) score[k++] += ps->HasWord(Lex::DETECT, f);
   }
   std::string best = patterns_.count("en") ? "en" : patterns_.begin()->first;
-  int best_score = -1;
-  for (const auto& [l, s] : score)
-    if (s > best_score) { best = l; best_score = s; }
+  int best_score = 0;
+  size_t k = 0;
+  for (const auto& [l, _] : patterns_) {
+    if (score[k] > best_score) { best = l; best_score = score[k]; }
+    ++k;
+  }
   return best;
 }
 

@@ -48,6 +48,148 @@ std::string FormRegex(const std::string& form) {
   return out;
 }
 
+std::string Utf8(char32_t c) {
+  std::string s;
+  if (c < 0x80) {
+    s += static_cast<char>(c);
+  } else if (c < 0x800) {
+    s += static_cast<char>(0xC0 | (c >> 6));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    s += static_cast<char>(0xE0 | (c >> 12));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    s += static_cast<char>(0xF0 | (c >> 18));
+    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return s;
+}
+
+// A lexicon as one regex shaped like a trie of its forms: forms that share a
+// beginning share its states, so the program stays small (RE2's own
+// factoring of an alternation stops at the first non-ASCII letter or \s+)
+// and its NFA, which finds the groups, follows a handful of threads where a
+// flat alternation of 800 forms starts 800. A form is a sequence of steps:
+// a code point, a run of spaces (\s+) or an apostrophe (['’]). Steps are
+// merged when the regex cannot tell them apart: code points by their case
+// folding (`fold` maps each code point to its class), which is exact only
+// for a case-insensitive regex; *case_merged says whether any two forms
+// differed only in case somewhere (then the trie is for case-insensitive use
+// only). The children of a node match disjoint characters, so the only
+// choice at a node is to stop or to go on; going on is tried first: the
+// longest form at a position is tried first, as the flat alternation, whose
+// forms are ordered longest first, does.
+class LexiconTrie {
+ public:
+  explicit LexiconTrie(const std::map<char32_t, char32_t>* fold) : fold_(fold) { nodes_.emplace_back(); }
+
+  void Add(const std::string& form) {
+    int node = 0;
+    for (size_t i = 0; i < form.size();) {
+      uint64_t key;
+      char32_t cp = 0;
+      if (form[i] == ' ') {
+        while (i < form.size() && form[i] == ' ') ++i;
+        key = kSpace;
+      } else {
+        cp = NextCodePoint(form, i);
+        if (cp == '\'' || cp == 0x2019) {
+          key = kApostrophe;
+        } else {
+          auto it = fold_->find(cp);
+          key = it == fold_->end() ? cp : it->second;
+        }
+      }
+      int child = -1;
+      for (const auto& [k, c] : nodes_[node].children)
+        if (k == key) { child = c; break; }
+      if (child < 0) {
+        child = static_cast<int>(nodes_.size());
+        Node n;
+        n.step = key == kSpace ? "\\s+" : key == kApostrophe ? "['’]" : RE2::QuoteMeta(Utf8(cp));
+        n.cp = cp;
+        nodes_.push_back(std::move(n));
+        nodes_[node].children.emplace_back(key, child);
+      } else if (key != kSpace && key != kApostrophe && nodes_[child].cp != cp) {
+        case_merged_ = true;
+      }
+      node = child;
+    }
+    nodes_[node].terminal = true;
+  }
+
+  std::string Regex() const { return "(?:" + Emit(0) + ")"; }
+  bool case_merged() const { return case_merged_; }
+
+ private:
+  static constexpr uint64_t kSpace = uint64_t{1} << 32;
+  static constexpr uint64_t kApostrophe = (uint64_t{1} << 32) + 1;
+  struct Node {
+    std::string step;  // the regex of the step into this node
+    char32_t cp = 0;   // the code point it was first spelled with
+    bool terminal = false;
+    std::vector<std::pair<uint64_t, int>> children;
+  };
+
+  // The regex of what may follow node n (recursion depth: the longest form).
+  std::string Emit(int n) const {
+    const Node& node = nodes_[n];
+    if (node.children.empty()) return "";
+    std::string alt;
+    for (size_t i = 0; i < node.children.size(); ++i) {
+      if (i) alt += '|';
+      int c = node.children[i].second;
+      alt += nodes_[c].step;
+      alt += Emit(c);
+    }
+    if (node.terminal) return "(?:" + alt + ")?";  // greedy: going on is tried first
+    if (node.children.size() == 1) return alt;
+    return "(?:" + alt + ")";
+  }
+
+  const std::map<char32_t, char32_t>* fold_;
+  std::vector<Node> nodes_;
+  bool case_merged_ = false;
+};
+
+// The case-folding classes RE2 uses, for the code points of `lexicons`: each
+// code point maps to the smallest code point it matches case-insensitively.
+std::map<char32_t, char32_t> FoldClasses(const std::map<std::string, std::vector<std::string>>& lexicons) {
+  std::set<char32_t> cps;
+  for (const auto& [_, forms] : lexicons)
+    for (const auto& f : forms)
+      for (size_t i = 0; i < f.size();) cps.insert(NextCodePoint(f, i));
+  // every code point once, each on its own line
+  std::string all;
+  std::map<size_t, char32_t> at;  // byte offset in `all` -> code point starting there
+  for (char32_t c : cps) {
+    at[all.size()] = c;
+    all += Utf8(c);
+    all += '\n';
+  }
+  std::map<char32_t, char32_t> out;
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  o.set_log_errors(false);
+  for (char32_t c : cps) {
+    if (c == '\n') continue;
+    RE2 re(RE2::QuoteMeta(Utf8(c)), o);
+    char32_t least = c;
+    re2::StringPiece m;
+    size_t from = 0;
+    while (re.ok() && re.Match(all, from, all.size(), RE2::UNANCHORED, &m, 1)) {
+      size_t b = static_cast<size_t>(m.data() - all.data());
+      if (auto it = at.find(b); it != at.end() && it->second < least) least = it->second;
+      from = b + std::max<size_t>(m.size(), 1);
+    }
+    if (least != c) out[c] = least;
+  }
+  return out;
+}
+
 }  // namespace
 
 Status LoadLexiconDir(const std::string& dir, std::map<std::string, std::vector<std::string>>* out) {
@@ -92,10 +234,53 @@ bool PatternSet::HasWord(const std::string& name, const std::string& folded) con
   return std::binary_search(w.begin(), w.end(), folded);
 }
 
-std::string PatternSet::Expand(const std::string& text, std::string* error) const {
+std::string PatternSet::Expand(const std::string& text, std::string* error, bool flat) const {
   std::string out;
+  // Whether case matters, per open group: (?-i:...) and (?i:...) set it for
+  // their group, (?-i) and (?i) for the rest of the group they are in.
+  std::vector<bool> sensitive{false};
+  bool in_class = false;
   for (size_t i = 0; i < text.size();) {
     if (text[i] == '\\' && i + 1 < text.size()) { out += text.substr(i, 2); i += 2; continue; }
+    if (in_class) {
+      if (text[i] == ']') in_class = false;
+      out += text[i++];
+      continue;
+    }
+    if (text[i] == '[') {
+      in_class = true;
+      out += text[i++];
+      if (i < text.size() && text[i] == '^') out += text[i++];
+      if (i < text.size() && text[i] == ']') out += text[i++];  // a literal ] first
+      continue;
+    }
+    if (text[i] == ')') {
+      if (sensitive.size() > 1) sensitive.pop_back();
+      out += text[i++];
+      continue;
+    }
+    if (text[i] == '(') {
+      bool s = sensitive.back();
+      size_t j = i + 1;
+      if (j < text.size() && text[j] == '?' && j + 1 < text.size() && text[j + 1] != 'P' &&
+          text[j + 1] != '<') {
+        bool neg = false, set = false, value = s;
+        for (++j; j < text.size() && text[j] != ':' && text[j] != ')'; ++j) {
+          if (text[j] == '-') neg = true;
+          else if (text[j] == 'i') { set = true; value = neg; }
+        }
+        if (set) s = value;
+        if (j < text.size() && text[j] == ')') {  // (?flags): for the rest of this group
+          sensitive.back() = s;
+          out += text.substr(i, j + 1 - i);
+          i = j + 1;
+          continue;
+        }
+      }
+      sensitive.push_back(s);
+      out += text[i++];
+      continue;
+    }
     if (text[i] == '{') {
       size_t close = text.find('}', i);
       std::string name = close == std::string::npos ? "" : text.substr(i + 1, close - i - 1);
@@ -108,7 +293,8 @@ std::string PatternSet::Expand(const std::string& text, std::string* error) cons
           if (error) *error = "unknown macro {" + name + "}";
           return "";
         }
-        out += it->second;
+        const Macro& m = it->second;
+        out += flat || (sensitive.back() && m.insensitive_only) ? m.flat : m.regex;
         i = close + 1;
         continue;
       }
@@ -131,13 +317,19 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
   QT_RETURN_IF_ERROR(LoadLexiconDir(extractors_dir + "/common/lexicon", &ps->lexicon_));
   QT_RETURN_IF_ERROR(LoadLexiconDir(lang_dir + "/lexicon", &ps->lexicon_));
   for (const auto& [name, forms] : extra) ps->lexicon_[name] = forms;
+  const std::map<char32_t, char32_t> fold = FoldClasses(ps->lexicon_);
   for (const auto& [name, forms] : ps->lexicon_) {
     std::vector<std::string> sorted = forms;
     std::sort(sorted.begin(), sorted.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     std::string alt;
     for (const auto& f : sorted) alt += (alt.empty() ? "" : "|") + FormRegex(f);
-    ps->macros_[name] = "(?:" + alt + ")";
+    LexiconTrie trie(&fold);
+    for (const auto& f : forms) trie.Add(f);
+    Macro& m = ps->macros_[name];
+    m.flat = "(?:" + alt + ")";
+    m.regex = trie.Regex();
+    m.insensitive_only = trie.case_merged();
     std::vector<std::string> folded;
     for (const auto& f : forms) folded.push_back(Fold(f));
     std::sort(folded.begin(), folded.end());
@@ -160,9 +352,14 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         return InvalidArgument(path + ":" + std::to_string(n + 1) + ": expected NAME = REGEX");
       std::string name = Strip(l.substr(0, eq));
       std::string err;
-      std::string body = ps->Expand(Strip(l.substr(eq + 1)), &err);
+      std::string text = Strip(l.substr(eq + 1));
+      std::string body = ps->Expand(text, &err, false);
       if (!err.empty()) return InvalidArgument(path + ":" + std::to_string(n + 1) + ": " + err);
-      ps->macros_[name] = "(?:" + body + ")";
+      Macro m;
+      m.regex = "(?:" + body + ")";
+      m.flat = "(?:" + ps->Expand(text, &err, true) + ")";
+      m.insensitive_only = m.regex != m.flat;
+      ps->macros_[name] = std::move(m);
     }
   }
 

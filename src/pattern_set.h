@@ -2,8 +2,14 @@
 //
 // Files:
 //   extractors/<lang>/lexicon/NAME.txt  one form a line (# comments); the macro
-//       {NAME} expands to the alternation of the forms, longest first, each
-//       quoted (a space in a form matches any run of spaces).
+//       {NAME} matches any of the forms, the longest first (a space in a form
+//       matches any run of spaces, ' and ’ match either). It is written as a
+//       trie of the forms (shared beginnings once), which keeps RE2's program
+//       small and its group-finding NFA cheap; the flat alternation of the
+//       forms, longest first, is what it means. A lexicon whose forms differ
+//       only in case somewhere is merged case-insensitively in its trie, so in
+//       a case-sensitive part of a regex ((?-i:...)) it expands to the flat
+//       alternation instead.
 //   extractors/common/lexicon/NAME.txt  macros shared by all languages; a
 //       language's own file of the same name wins.
 //   extractors/<lang>/*.rules  one family of rules a file:
@@ -111,8 +117,11 @@ class PatternSet {
     return it == classes_.end() ? 0 : it->second;
   }
   bool HasWord(Lex l, std::string_view folded) const { return (Classes(folded) & Bit(l)) != 0; }
-  // The expansion of a macro (for tests and diagnostics).
-  std::string Expand(const std::string& text, std::string* error) const;
+  // `text` with its {MACRO}s expanded, as a rule's regex (case-insensitive
+  // outside (?-i:...)). Sets *error on an unknown macro.
+  std::string Expand(const std::string& text, std::string* error) const {
+    return Expand(text, error, false);
+  }
 
  private:
   PatternSet() = default;
@@ -121,7 +130,15 @@ class PatternSet {
   std::vector<Rule> claim_rules_;
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
-  std::map<std::string, std::string> macros_;                 // name -> regex
+  // flat: use every macro's flat form (what the regex means, for macros.def
+  // bodies read in a case-sensitive context).
+  std::string Expand(const std::string& text, std::string* error, bool flat) const;
+  struct Macro {
+    std::string regex;  // as used in case-insensitive context
+    std::string flat;   // the same meaning, valid in any context
+    bool insensitive_only = false;  // `regex` holds only where case is ignored
+  };
+  std::map<std::string, Macro> macros_;
   struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
