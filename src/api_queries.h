@@ -64,6 +64,19 @@ inline constexpr int kMaxPageSize = 100;
 inline constexpr int kMaxChain = 1000;  // occurrences listed in one chain
 inline constexpr int kSearchCandidates = 200;  // per search stage; > kMaxPageSize
 
+// Session settings for the connections these functions use (run once per
+// connection, e.g. ConnectionPool's session_sql):
+//   plan_cache_mode = force_generic_plan: the prepared statements are
+//     planned once per connection; otherwise PostgreSQL plans each search
+//     again for its values (a custom plan, 2-3 ms, more than running it),
+//     since the generic plan's estimates look dearer;
+//   max_parallel_workers_per_gather = 0: a generic plan must not start
+//     parallel workers for a few hundred rows (and the server's many
+//     concurrent requests already use the cores);
+//   jit = off: compiling is never worth it for these bounded statements.
+inline constexpr const char* kApiSessionSql =
+    "SET plan_cache_mode = force_generic_plan; SET max_parallel_workers_per_gather = 0; SET jit = off";
+
 struct QuotePage {
   nlohmann::json quotes = nlohmann::json::array();  // QuoteSummary..., with "score" when q
   std::optional<std::string> next_cursor;

@@ -9,8 +9,8 @@ ConnectionPool::Lease::~Lease() {
   if (pool_ != nullptr) pool_->Release(std::move(conn_));
 }
 
-ConnectionPool::ConnectionPool(std::string url, size_t max_size)
-    : url_(std::move(url)), max_size_(max_size < 1 ? 1 : max_size) {}
+ConnectionPool::ConnectionPool(std::string url, size_t max_size, std::string session_sql)
+    : url_(std::move(url)), session_sql_(std::move(session_sql)), max_size_(max_size < 1 ? 1 : max_size) {}
 
 Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
   {
@@ -28,6 +28,14 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
     ++open_;  // reserved while connecting, outside the lock
   }
   auto conn = Connect(url_);
+  if (conn.ok() && !session_sql_.empty()) {
+    try {
+      pqxx::nontransaction tx(**conn);
+      tx.exec(session_sql_);
+    } catch (const std::exception& e) {
+      conn = PqxxError(e, "setting up a pooled connection");
+    }
+  }
   if (!conn.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     --open_;

@@ -7,9 +7,13 @@
 // instead of reused. Idle connections found closed are dropped on Acquire.
 // With the HTTP server, max_size is the number of server threads: each
 // request holds at most one connection at a time, so nobody waits.
+// `session_sql` (constant SQL, no parameters; "" for none) runs once on each
+// new connection, before it is handed out: session settings such as
+// kApiSessionSql (api_queries.h).
 //
 // Errors: Acquire fails with kUnavailable (libpq's message) when no
-// connection can be opened. Thread-safety: every member of ConnectionPool may
+// connection can be opened, or with PqxxError's status when `session_sql`
+// fails (the connection is closed). Thread-safety: every member of ConnectionPool may
 // be called from any thread; a Lease and its connection belong to one thread.
 #pragma once
 
@@ -48,7 +52,7 @@ class ConnectionPool {
     std::unique_ptr<pqxx::connection> conn_;
   };
 
-  ConnectionPool(std::string url, size_t max_size);
+  ConnectionPool(std::string url, size_t max_size, std::string session_sql = "");
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
@@ -61,6 +65,7 @@ class ConnectionPool {
   void Release(std::unique_ptr<pqxx::connection> conn);
 
   const std::string url_;
+  const std::string session_sql_;
   const size_t max_size_;
   std::mutex mu_;
   std::condition_variable available_;

@@ -183,7 +183,7 @@ bool IsLanguageTagLike(const std::string& s) {
 ApiServer::ApiServer(ApiServerOptions options)
     : options_(std::move(options)),
       server_(std::make_unique<httplib::Server>()),
-      pool_(options_.db_url, static_cast<size_t>(std::max(1, options_.threads))) {
+      pool_(options_.db_url, static_cast<size_t>(std::max(1, options_.threads)), kApiSessionSql) {
   // The routes of the API: one line each.
   AddRoute("GET", "/healthz", Access::kOpen, &ApiServer::Healthz);
   AddRoute("GET", "/metrics", Access::kOpen, &ApiServer::MetricsText);
