@@ -21,8 +21,9 @@
 //     rounded to 6 decimals, then by id. Candidates come from two indexed
 //     stages, at most kSearchCandidates clusters each (whichever the index
 //     gives first when there are more): the exact words of q as a phrase of
-//     the normalised text (accent- and case-folded words, index of 0005),
-//     and the full-text query of each cluster's language (index of 0002).
+//     the normalised text (accent- and case-folded words, stored and indexed by 0006),
+//     and the full-text query of each cluster's language (stored vector
+//     of 0006).
 //     Only when both find nothing (a misspelt or reworded q) are the
 //     candidates the clusters with word similarity >= kFindMinWordSimilarity
 //     (trigram index of 0001), again at most kSearchCandidates: so
