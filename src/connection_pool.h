@@ -5,8 +5,9 @@
 // connection back when destroyed; a caller that saw the connection break
 // (database.h: kUnavailable) calls Lease::Discard() so that it is closed
 // instead of reused. Idle connections found closed are dropped on Acquire.
-// With the HTTP server, max_size is the number of server threads: each
-// request holds at most one connection at a time, so nobody waits.
+// With the HTTP server, max_size may be smaller than the number of server
+// threads (http/api_server.h: DbConnections): each request holds at most one
+// connection at a time, and waits for one when all are leased.
 // `session_sql` (constant SQL, no parameters; "" for none) runs once on each
 // new connection, before it is handed out: session settings such as
 // kApiSessionSql (api_queries.h).
