@@ -21,8 +21,9 @@
 //     rounded to 6 decimals, then by id. Candidates come from two indexed
 //     stages, at most kSearchCandidates clusters each (whichever the index
 //     gives first when there are more): the exact words of q as a phrase of
-//     the normalised text (accent- and case-folded words, index of 0005),
-//     and the full-text query of each cluster's language (index of 0002).
+//     the normalised text (accent- and case-folded words, stored and indexed by 0006),
+//     and the full-text query of each cluster's language (stored vector
+//     of 0006).
 //     Only when both find nothing (a misspelt or reworded q) are the
 //     candidates the clusters with word similarity >= kFindMinWordSimilarity
 //     (trigram index of 0001), again at most kSearchCandidates: so
@@ -63,6 +64,19 @@ inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;
 inline constexpr int kMaxChain = 1000;  // occurrences listed in one chain
 inline constexpr int kSearchCandidates = 200;  // per search stage; > kMaxPageSize
+
+// Session settings for the connections these functions use (run once per
+// connection, e.g. ConnectionPool's session_sql):
+//   plan_cache_mode = force_generic_plan: the prepared statements are
+//     planned once per connection; otherwise PostgreSQL plans each search
+//     again for its values (a custom plan, 2-3 ms, more than running it),
+//     since the generic plan's estimates look dearer;
+//   max_parallel_workers_per_gather = 0: a generic plan must not start
+//     parallel workers for a few hundred rows (and the server's many
+//     concurrent requests already use the cores);
+//   jit = off: compiling is never worth it for these bounded statements.
+inline constexpr const char* kApiSessionSql =
+    "SET plan_cache_mode = force_generic_plan; SET max_parallel_workers_per_gather = 0; SET jit = off";
 
 struct QuotePage {
   nlohmann::json quotes = nlohmann::json::array();  // QuoteSummary..., with "score" when q

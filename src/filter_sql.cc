@@ -32,7 +32,7 @@ std::string OccurrenceFilterCondition(const QuoteFilter& f, std::vector<std::str
     for (const char* config : {"pg_catalog.french", "pg_catalog.english", "pg_catalog.simple"}) {
       if (!fts.empty()) fts += " OR ";
       fts += std::string("(qt_ts_config(cq.language) = '") + config +
-             "'::regconfig AND to_tsvector(qt_ts_config(cq.language), cq.canonical_text) @@ "
+             "'::regconfig AND cq.fts @@ "
              "plainto_tsquery('" +
              config + "'::regconfig, " + raw + "))";
     }

@@ -20,6 +20,7 @@ int RunServe(const ParsedArgs& args) {
   std::string error;
   long port = args.GetInt("--port", 8080, 0, 65535, &error);
   long threads = error.empty() ? args.GetInt("--threads", 8, 1, 256, &error) : 0;
+  long db_connections = error.empty() ? args.GetInt("--db-connections", 0, 0, 256, &error) : 0;
   if (!error.empty()) {
     std::cerr << "quotetrail serve: " << error << "\n";
     return kExitUsage;
@@ -39,6 +40,7 @@ int RunServe(const ParsedArgs& args) {
   o.api_dir = args.GetOr("--api-dir", QUOTETRAIL_API_DIR);
   o.extractors_dir = args.GetOr("--extractors", QUOTETRAIL_EXTRACTORS_DIR);
   o.threads = static_cast<int>(threads);
+  o.db_connections = static_cast<int>(db_connections);
   o.require_token_for_reads = args.Flag("--require-token-for-reads");
   o.log_requests = !args.Flag("--quiet");
   o.log = [](const std::string& line) {
@@ -102,7 +104,8 @@ std::vector<CommandSpec> ServeCommands() {
   serve.options = {
       {"--port", "N", "TCP port (0: any free port)", "QUOTETRAIL_PORT", "8080"},
       {"--bind", "ADDR", "address to listen on", "QUOTETRAIL_BIND", "127.0.0.1"},
-      {"--threads", "N", "server threads (and database connections)", "", "8"},
+      {"--threads", "N", "server threads (one per keep-alive client)", "", "8"},
+      {"--db-connections", "N", "database connections shared by the threads (0: 2 per core, at least 4)", "", "0"},
       {"--api-dir", "DIR", "the page's files and openapi.json", "QUOTETRAIL_API_DIR", QUOTETRAIL_API_DIR},
       {"--require-token-for-reads", "", "the /api/v1 reads need a token too (writes always do)", "", ""},
       {"--quiet", "", "no line per request on standard error", "", ""},

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "api_queries.h"
 #include "api_tokens.h"
@@ -180,10 +181,17 @@ bool IsLanguageTagLike(const std::string& s) {
 
 // ---------------------------------------------------------------- set-up
 
+int DbConnections(const ApiServerOptions& options) {
+  const int threads = std::max(1, options.threads);
+  int n = options.db_connections;
+  if (n <= 0) n = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  return std::clamp(n, 1, threads);
+}
+
 ApiServer::ApiServer(ApiServerOptions options)
     : options_(std::move(options)),
       server_(std::make_unique<httplib::Server>()),
-      pool_(options_.db_url, static_cast<size_t>(std::max(1, options_.threads))) {
+      pool_(options_.db_url, static_cast<size_t>(DbConnections(options_)), kApiSessionSql) {
   // The routes of the API: one line each.
   AddRoute("GET", "/healthz", Access::kOpen, &ApiServer::Healthz);
   AddRoute("GET", "/metrics", Access::kOpen, &ApiServer::MetricsText);
