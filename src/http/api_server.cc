@@ -11,6 +11,7 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -556,6 +557,29 @@ ApiServer::Reply ApiServer::StaticFile(Context& c) {
 }
 
 // Runs `query` with a pooled connection, replying with its JSON or its error.
+// The filters of /quotes and /export.csv from the query string.
+static Result<QuoteFilter> FilterFromRequest(const httplib::Request& req) {
+  return ParseQuoteFilter([&](std::string_view name) -> std::optional<std::string> {
+    const std::string key(name);
+    if (!req.has_param(key)) return std::nullopt;
+    return req.get_param_value(key);
+  });
+}
+
+// A JSON request body into `out`; the 400 to send when it is not valid
+// UTF-8 or not JSON, naming where.
+static std::optional<ApiServer::Reply> ParseJsonBody(const std::string& body, json* out) {
+  size_t bad = 0;
+  if (!IsValidUtf8(body, &bad)) return ErrorReply(400, "body: invalid UTF-8 at " + Where(body, bad));
+  try {
+    *out = json::parse(body);
+  } catch (const json::parse_error& e) {
+    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    return ErrorReply(400, "body: malformed JSON at " + Where(body, at));
+  }
+  return std::nullopt;
+}
+
 template <typename F>
 static auto WithConnection(ConnectionPool& pool, F&& query) -> decltype(query(std::declval<pqxx::connection&>())) {
   auto conn = pool.Acquire();
@@ -566,11 +590,7 @@ static auto WithConnection(ConnectionPool& pool, F&& query) -> decltype(query(st
 }
 
 ApiServer::Reply ApiServer::ListQuotes(Context& c) {
-  auto filter = ParseQuoteFilter([&](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    if (!c.req.has_param(key)) return std::nullopt;
-    return c.req.get_param_value(key);
-  });
+  auto filter = FilterFromRequest(c.req);
   if (!filter.ok()) return ErrorReply(400, filter.status().message());
   auto limit = ParseLimit(c.req, kDefaultPageSize);
   if (!limit.ok()) return ErrorReply(400, limit.status().message());
@@ -646,16 +666,8 @@ ApiServer::Reply ApiServer::OneDocument(Context& c) {
 // ---------------------------------------------------------------- writes
 
 ApiServer::Reply ApiServer::PostDocument(Context& c) {
-  const std::string& body = c.req.body;
-  size_t bad = 0;
-  if (!IsValidUtf8(body, &bad)) return ErrorReply(400, "body: invalid UTF-8 at " + Where(body, bad));
   json doc;
-  try {
-    doc = json::parse(body);
-  } catch (const json::parse_error& e) {
-    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    return ErrorReply(400, "body: malformed JSON at " + Where(body, at));
-  }
+  if (auto bad = ParseJsonBody(c.req.body, &doc)) return *bad;
   if (!doc.is_object()) return ErrorReply(422, "body: expected a JSON object with \"text\" or \"html\"");
   static const char* kFields[] = {"url", "outlet", "title", "published_at", "language", "text", "html"};
   json article = json::object();
@@ -756,16 +768,8 @@ void ApiServer::StoreCloser() {
 
 
 ApiServer::Reply ApiServer::Check(Context& c) {
-  const std::string& body = c.req.body;
-  size_t bad = 0;
-  if (!IsValidUtf8(body, &bad)) return ErrorReply(400, "body: invalid UTF-8 at " + Where(body, bad));
   json doc;
-  try {
-    doc = json::parse(body);
-  } catch (const json::parse_error& e) {
-    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    return ErrorReply(400, "body: malformed JSON at " + Where(body, at));
-  }
+  if (auto bad = ParseJsonBody(c.req.body, &doc)) return *bad;
   if (!doc.is_object()) return ErrorReply(422, "body: expected a JSON object with \"text\" and \"speaker\"");
   std::string text, speaker;
   for (auto it = doc.begin(); it != doc.end(); ++it) {
@@ -783,11 +787,7 @@ ApiServer::Reply ApiServer::Check(Context& c) {
 }
 
 ApiServer::Reply ApiServer::ExportCsv(Context& c) {
-  auto filter = ParseQuoteFilter([&](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    if (!c.req.has_param(key)) return std::nullopt;
-    return c.req.get_param_value(key);
-  });
+  auto filter = FilterFromRequest(c.req);
   if (!filter.ok()) return ErrorReply(400, filter.status().message());
   // Checked here, before the 200 goes out (ExportOccurrences says the same).
   if (!filter->q.empty() && NormalizeQuote(filter->q).empty())
