@@ -218,6 +218,10 @@ ApiServer::ApiServer(ApiServerOptions options)
   s.set_read_timeout(10);
   s.set_write_timeout(10);
   s.set_keep_alive_timeout(5);
+  // cpp-httplib writes the headers and the body of a response in two send()
+  // calls; with Nagle's algorithm the body then waits for the client's
+  // delayed ACK of the headers (40 ms on Linux) on every keep-alive request.
+  s.set_tcp_nodelay(true);
   // cpp-httplib closes a keep-alive connection after 5 requests by default:
   // clients would reconnect (and take a new worker) every 5 requests.
   s.set_keep_alive_max_count(kKeepAliveMaxRequests);
