@@ -439,7 +439,8 @@ Status Store::WriteBatch(std::vector<DocumentRecord>& docs, WriteOutcome* out) {
                              q.conflict);
       }
       s.complete();
-      tx.exec(sql::kMergeQuotes);
+      tx.exec(sql::kUpdateQuotes);
+      tx.exec(sql::kInsertQuotes);
     }
     if (!occ_rows.empty()) {
       pqxx::stream_to s(tx, sql::kOccurrencesTable,

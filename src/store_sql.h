@@ -43,7 +43,7 @@ WHERE (agencies.aliases, agencies.country, agencies.ownership, agencies.kind)
 inline constexpr const char* kAsyncCommit = "SET synchronous_commit = off";
 
 // Staging table for the clusters a batch touches (new and changed alike),
-// merged into quotes by kMergeQuotes. Emptied at each commit.
+// merged into quotes by kUpdateQuotes and kInsertQuotes. Emptied at each commit.
 inline constexpr const char* kCreateQuoteStage = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS qt_quote_stage (LIKE quotes INCLUDING DEFAULTS)
 ON COMMIT DELETE ROWS
@@ -112,22 +112,29 @@ inline constexpr const char* kOccurrencesTable = "occurrences";
 inline constexpr const char* kViasTable = "occurrence_via";
 inline constexpr const char* kQuoteSpeakersTable = "quote_speakers";
 
-// Touched clusters, from the staging table: new ones inserted, known ones
-// updated (created_at and language stay).
-inline constexpr const char* kMergeQuotes = R"sql(
+// Touched clusters, from the staging table: known ones updated (created_at
+// and language stay), then new ones inserted. Two statements rather than
+// one INSERT ... ON CONFLICT, whose BEFORE INSERT trigger (0007: the search
+// vectors) would run for every known cluster too.
+inline constexpr const char* kUpdateQuotes = R"sql(
+UPDATE quotes AS q
+SET canonical_text = s.canonical_text, norm_text = s.norm_text,
+    first_occurrence_id = s.first_occurrence_id, occurrence_count = s.occurrence_count,
+    first_published_at = s.first_published_at, document_count = s.document_count,
+    speaker_id = s.speaker_id, speaker_count = s.speaker_count,
+    speaker_conflict = s.speaker_conflict
+FROM qt_quote_stage s
+WHERE q.id = s.id
+)sql";
+inline constexpr const char* kInsertQuotes = R"sql(
 INSERT INTO quotes (id, canonical_text, norm_text, language, first_occurrence_id,
                     occurrence_count, first_published_at, document_count, speaker_id,
                     speaker_count, speaker_conflict)
-SELECT id, canonical_text, norm_text, language, first_occurrence_id, occurrence_count,
-       first_published_at, document_count, speaker_id, speaker_count, speaker_conflict
-FROM qt_quote_stage
-ON CONFLICT (id) DO UPDATE
-SET canonical_text = EXCLUDED.canonical_text, norm_text = EXCLUDED.norm_text,
-    first_occurrence_id = EXCLUDED.first_occurrence_id,
-    occurrence_count = EXCLUDED.occurrence_count,
-    first_published_at = EXCLUDED.first_published_at,
-    document_count = EXCLUDED.document_count, speaker_id = EXCLUDED.speaker_id,
-    speaker_count = EXCLUDED.speaker_count, speaker_conflict = EXCLUDED.speaker_conflict
+SELECT s.id, s.canonical_text, s.norm_text, s.language, s.first_occurrence_id,
+       s.occurrence_count, s.first_published_at, s.document_count, s.speaker_id,
+       s.speaker_count, s.speaker_conflict
+FROM qt_quote_stage s
+WHERE NOT EXISTS (SELECT 1 FROM quotes q WHERE q.id = s.id)
 )sql";
 
 // Stored occurrences whose likely source changed (an earlier copy arrived).

@@ -103,6 +103,11 @@ TEST_CASE("a truncated copy published later, citing the agency, joins the earlie
   CHECK(QueryOne(url, "SELECT count(*) FROM quotes") == "1");
   CHECK(QueryOne(url, "SELECT canonical_text FROM quotes") == kFull);
   CHECK(QueryOne(url, "SELECT occurrence_count || '/' || document_count FROM quotes") == "2/2");
+  // The search vectors (migration 0007) follow the longer canonical text.
+  CHECK(QueryOne(url, "SELECT norm_words @@ phraseto_tsquery('simple', 'crise ukrainienne') FROM quotes") == "t");
+  CHECK(QueryOne(url, "SELECT fts @@ plainto_tsquery('french', 'crises ukrainiennes') FROM quotes") == "t");
+  CHECK(QueryOne(url, "SELECT bool_and(norm_words = to_tsvector('simple', norm_text) AND "
+                 "fts = to_tsvector(qt_ts_config(language), canonical_text)) FROM quotes") == "t");
   // First appearance: the KCNA dispatch, published the day before.
   CHECK(QueryOne(url, "SELECT d.external_id FROM quotes q JOIN occurrences o ON o.id = q.first_occurrence_id "
                  "JOIN documents d ON d.id = o.document_id") == "kcna");
