@@ -29,32 +29,41 @@ constexpr const char* kSetWordSimilarity =
 // Microseconds since the epoch of a timestamptz column.
 #define QT_MICROS(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
-// QuoteSummary columns of the clusters of a relation `p` (with a column id):
-// the cluster, its first appearance, and its speakers (most occurrences
-// first) and distinct relays (most used first) as JSON arrays of arrays, so
-// that one statement fills a page (no query per cluster).
+// QuoteSummary columns of the clusters of a CTE `page` (with a column id,
+// read as `p`): the cluster, its first appearance, and its speakers (most
+// occurrences first) and distinct relays (most used first) as JSON arrays of
+// arrays, so that one statement fills a page (no query per cluster). The
+// speakers and relays are aggregated for the whole page at once
+// (QT_SUMMARY_CTES, appended to the WITH list after `page`): correlated
+// subqueries started two small plans per cluster, about half of a search's
+// summary cost.
+#define QT_SUMMARY_CTES                                                                             \
+  ", qt_sp AS (SELECT qs.quote_id, json_agg(json_build_array(s.id, s.name, qs.occurrence_count) "   \
+  "            ORDER BY qs.occurrence_count DESC, qs.first_occurrence_id, s.id)::text AS j "          \
+  "   FROM page p JOIN quote_speakers qs ON qs.quote_id = p.id JOIN speakers s ON s.id = qs.speaker_id " \
+  "   GROUP BY qs.quote_id), "                                                                       \
+  "qt_ag AS (SELECT x.quote_id, json_agg(json_build_array(a.id, a.name, a.kind) "                  \
+  "            ORDER BY x.n DESC, a.name)::text AS j "                                              \
+  "   FROM (SELECT o.quote_id, v.agency_id, count(*) AS n FROM page p "                              \
+  "         JOIN occurrences o ON o.quote_id = p.id "                                                \
+  "         JOIN occurrence_via v ON v.occurrence_id = o.id GROUP BY o.quote_id, v.agency_id) x "    \
+  "   JOIN agencies a ON a.id = x.agency_id GROUP BY x.quote_id) "
 #define QT_SUMMARY_COLUMNS                                                                        \
   "q.id, q.canonical_text, q.language, q.speaker_conflict, q.occurrence_count, "                  \
   "q.document_count, fo.id, d.id, " QT_MICROS("d.published_at") ", d.published_at_estimated, "    \
-  "ot.name, d.title, d.url, "                                                                      \
-  "(SELECT json_agg(json_build_array(s.id, s.name, qs.occurrence_count) "                          \
-  "                 ORDER BY qs.occurrence_count DESC, qs.first_occurrence_id, s.id) "              \
-  "   FROM quote_speakers qs JOIN speakers s ON s.id = qs.speaker_id "                             \
-  "   WHERE qs.quote_id = q.id)::text, "                                                           \
-  "(SELECT json_agg(json_build_array(a.id, a.name, a.kind) ORDER BY x.n DESC, a.name) "            \
-  "   FROM (SELECT v.agency_id, count(*) AS n FROM occurrences o "                                 \
-  "         JOIN occurrence_via v ON v.occurrence_id = o.id "                                      \
-  "         WHERE o.quote_id = q.id GROUP BY v.agency_id) x "                                      \
-  "   JOIN agencies a ON a.id = x.agency_id)::text "
+  "ot.name, d.title, d.url, sp.j, ag.j "
 #define QT_SUMMARY_JOINS                                         \
   "JOIN quotes q ON q.id = p.id "                                \
   "LEFT JOIN occurrences fo ON fo.id = q.first_occurrence_id "   \
   "LEFT JOIN documents d ON d.id = fo.document_id "              \
-  "LEFT JOIN outlets ot ON ot.id = d.outlet_id "
+  "LEFT JOIN outlets ot ON ot.id = d.outlet_id "                 \
+  "LEFT JOIN qt_sp sp ON sp.quote_id = q.id "                    \
+  "LEFT JOIN qt_ag ag ON ag.quote_id = q.id "
 
 // QuoteSummary rows for $1::bigint[].
 constexpr const char* kSummaries =
-    "SELECT " QT_SUMMARY_COLUMNS "FROM unnest($1::bigint[]) AS p(id) " QT_SUMMARY_JOINS;
+    "WITH page AS (SELECT DISTINCT unnest($1::bigint[]) AS id)" QT_SUMMARY_CTES
+    "SELECT " QT_SUMMARY_COLUMNS "FROM page p " QT_SUMMARY_JOINS;
 
 // Occurrences with their document and a window of text around them (400
 // code points each side) for the sentence. %WHERE% and %ORDER% are replaced
@@ -564,34 +573,35 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     const std::string cap = std::to_string(kSearchCandidates);
     const std::string vec = "q.fts";  // stored (0006)
     // One indexed branch per configuration; the language test is a cheap
-    // filter (inside one OR, every row would recompute to_tsvector).
+    // filter (inside one OR, every row would recompute to_tsvector). A row
+    // of this stage matches the full-text query, hence its 0.15; it is
+    // scored where it is read, not fetched again.
     auto fts_for = [&](const char* config) {
-      return std::string("SELECT q.id FROM quotes q WHERE ") + vec + " @@ plainto_tsquery('" + config + "', " + raw +
-             ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
+      return std::string("SELECT q.id, 0.6 * word_similarity(") + n + ", q.norm_text) + CASE WHEN strpos(q.norm_text, " +
+             n + ") > 0 THEN 0.25 ELSE 0 END + 0.15 AS s FROM quotes q WHERE " + vec + " @@ plainto_tsquery('" +
+             config + "', " + raw + ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
     };
     const std::string tail =
         "page AS (SELECT c.id, c.score FROM scored c WHERE " + after_cond + " ORDER BY c.score DESC, c.id LIMIT " +
-        lim + ") SELECT p.score::text, " QT_SUMMARY_COLUMNS "FROM page p " QT_SUMMARY_JOINS
+        lim + ")" QT_SUMMARY_CTES "SELECT p.score::text, " QT_SUMMARY_COLUMNS "FROM page p " QT_SUMMARY_JOINS
         "ORDER BY p.score DESC, p.id";
     staged =
-        "WITH exact AS MATERIALIZED (SELECT q.id FROM quotes q WHERE q.norm_words "
-        "@@ phraseto_tsquery('pg_catalog.simple', " + n + ")" + conds + " LIMIT " + cap + "), "
-        "fts AS MATERIALIZED (SELECT f.id FROM (" + fts_for("pg_catalog.french") + " UNION ALL " +
-        fts_for("pg_catalog.english") + " UNION ALL " + fts_for("pg_catalog.simple") + ") f LIMIT " + cap + "), "
-        "cand AS (SELECT u.id, bool_or(NOT u.f) AS e, bool_or(u.f) AS f FROM (SELECT id, false AS f FROM exact "
-        "UNION ALL SELECT id, true FROM fts) u GROUP BY u.id), "
         // The full-text queries once, not once per candidate row.
-        "tq AS MATERIALIZED (SELECT plainto_tsquery('pg_catalog.french', " + raw + ") AS fr, plainto_tsquery("
+        "WITH tq AS MATERIALIZED (SELECT plainto_tsquery('pg_catalog.french', " + raw + ") AS fr, plainto_tsquery("
         "'pg_catalog.english', " + raw + ") AS en, plainto_tsquery('pg_catalog.simple', " + raw + ") AS si), "
-        // A candidate of the exact stage holds the words of q consecutively
-        // (phrase match on the words of norm_text): every trigram of q is in
-        // that extent, so word_similarity is 1, and q occurs as is: 0.6 +
-        // 0.25 without computing them (word_similarity is about 25 us a row).
-        "scored AS (SELECT c.id, round((CASE WHEN c.e THEN 0.85 ELSE 0.6 * word_similarity(" + n +
-        ", q.norm_text) + CASE WHEN strpos(q.norm_text, " + n + ") > 0 THEN 0.25 ELSE 0 END END + CASE WHEN c.f "
-        "THEN 0.15 WHEN " + vec + " @@ CASE qt_ts_config(q.language) WHEN 'pg_catalog.french'::regconfig THEN t.fr "
-        "WHEN 'pg_catalog.english'::regconfig THEN t.en ELSE t.si END THEN 0.15 ELSE 0 END)::numeric, 6) AS score "
-        "FROM cand c JOIN quotes q ON q.id = c.id CROSS JOIN tq t), " + tail;
+        // A row of the exact stage holds the words of q consecutively (phrase
+        // match on the words of norm_text): every trigram of q is in that
+        // extent, so word_similarity is 1, and q occurs as is: 0.6 + 0.25
+        // without computing them (word_similarity is several us a row).
+        "exact AS MATERIALIZED (SELECT q.id, 0.85 + CASE WHEN " + vec + " @@ CASE qt_ts_config(q.language) "
+        "WHEN 'pg_catalog.french'::regconfig THEN t.fr WHEN 'pg_catalog.english'::regconfig THEN t.en ELSE t.si END "
+        "THEN 0.15 ELSE 0 END AS s FROM quotes q CROSS JOIN tq t WHERE q.norm_words @@ phraseto_tsquery("
+        "'pg_catalog.simple', " + n + ")" + conds + " LIMIT " + cap + "), "
+        "fts AS MATERIALIZED (SELECT f.id, f.s FROM (" + fts_for("pg_catalog.french") + " UNION ALL " +
+        fts_for("pg_catalog.english") + " UNION ALL " + fts_for("pg_catalog.simple") + ") f LIMIT " + cap + "), "
+        // A cluster found by both stages scores 1 either way; max() keeps it once.
+        "scored AS (SELECT u.id, round(max(u.s)::numeric, 6) AS score FROM (SELECT id, s FROM exact UNION ALL "
+        "SELECT id, s FROM fts) u GROUP BY u.id), " + tail;
     // Run only when the stages above found nothing.
     fuzzy =
         "WITH cand AS MATERIALIZED (SELECT q.id FROM quotes q WHERE " + n + " <% q.norm_text" + conds + " LIMIT " + cap +
@@ -612,7 +622,7 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
       }
     }
     sql += std::string(" ORDER BY ") + kFirstAppearanceKey + " DESC, q.id LIMIT " +
-           param(std::to_string(limit + 1)) + "::bigint) SELECT " QT_MICROS("q.first_published_at") ", " QT_SUMMARY_COLUMNS
+           param(std::to_string(limit + 1)) + "::bigint)" QT_SUMMARY_CTES "SELECT " QT_MICROS("q.first_published_at") ", " QT_SUMMARY_COLUMNS
            "FROM page p " QT_SUMMARY_JOINS "ORDER BY p.t DESC, p.id";
   }
 
