@@ -94,6 +94,31 @@ const KIND_LABELS = { full: 'full quote', partial: 'partial quote', indirect: 'i
 
 class ApiError extends Error {}
 
+// A server run with --require-token-for-reads answers 401 without a Bearer
+// token. The user pastes one into #token-form; it lives in sessionStorage
+// (this tab only) and goes with every request, downloads included.
+const TOKEN_KEY = 'quotetrail.token';
+
+function apiToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+
+function authHeaders() {
+  const token = apiToken();
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+function askForToken(rejected) {
+  $('token-form').hidden = false;
+  $('token-hint').firstChild.textContent = rejected
+    ? 'The server did not accept this API token. Paste another one '
+    : 'This server asks for an API token before it answers. Paste one ';
+}
+
 // GET (or POST with a JSON body) api/v1/PATH; resolves to the parsed JSON,
 // rejects with ApiError carrying a message for people (or AbortError).
 async function api(path, { method = 'GET', body, signal } = {}) {
@@ -102,7 +127,7 @@ async function api(path, { method = 'GET', body, signal } = {}) {
     response = await fetch(new URL(path, API), {
       method,
       signal,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
@@ -116,6 +141,10 @@ async function api(path, { method = 'GET', body, signal } = {}) {
   } catch {
     data = null;
   }
+  if (response.status === 401) {
+    askForToken(apiToken() !== '');
+    throw new ApiError('This server needs an API token: paste it in the form at the top of the page.');
+  }
   if (!response.ok) {
     const message = data && data.error && typeof data.error.message === 'string'
       ? data.error.message : '';
@@ -125,6 +154,37 @@ async function api(path, { method = 'GET', body, signal } = {}) {
     throw new ApiError('The server sent an answer that is not JSON.');
   }
   return data;
+}
+
+// Links to the API (CSV export, PROV-JSON) follow the token too: with one
+// set, a click fetches the file with the Authorization header and saves it.
+async function downloadWithToken(event) {
+  const link = event.currentTarget;
+  if (!apiToken()) return;  // a plain link does
+  event.preventDefault();
+  let response;
+  try {
+    response = await fetch(link.href, { headers: authHeaders() });
+  } catch {
+    alert('Could not reach the quotetrail server. Is it still running?');
+    return;
+  }
+  if (response.status === 401) {
+    askForToken(true);
+    return;
+  }
+  if (!response.ok) {
+    alert(`The server answered ${response.status} for this download.`);
+    return;
+  }
+  const disposition = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+  const blob = await response.blob();
+  const objectUrl = URL.createObjectURL(blob);
+  const a = el('a', { href: objectUrl, download: disposition ? disposition[1] : link.dataset.filename || 'download' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(objectUrl), 60000);
 }
 
 function errorNode(error) {
@@ -464,7 +524,11 @@ function renderQuote(data) {
   }
 
   fragment.append(el('p', { class: 'links' },
-    el('a', { href: new URL(`quotes/${encodeURIComponent(quote.id)}/prov`, API).href }, 'PROV-JSON of this chain')));
+    el('a', {
+      href: new URL(`quotes/${encodeURIComponent(quote.id)}/prov`, API).href,
+      'data-filename': `quote-${quote.id}-prov.json`,
+      onclick: downloadWithToken,
+    }, 'PROV-JSON of this chain')));
   return fragment;
 }
 
@@ -883,6 +947,23 @@ function init() {
   document.querySelector('.skip-link').addEventListener('click', (event) => {
     event.preventDefault();
     $('results-heading').focus();
+  });
+  $('export-link').addEventListener('click', downloadWithToken);
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('token-input').value.trim();
+    if (!token) return;
+    try {
+      sessionStorage.setItem(TOKEN_KEY, token);
+    } catch {
+      return;
+    }
+    $('token-input').value = '';
+    $('token-form').hidden = true;
+    // Everything on screen again, now with the token.
+    shown.search = shown.quote = shown.doc = shown.check = null;
+    loadAgencies();
+    applyState();
   });
   suggestSpeakers($('f-speaker'));
   suggestSpeakers($('c-speaker'));

@@ -2,7 +2,8 @@
 // real `quotetrail serve`, and Debian's chromium driven by playwright-core
 // (tests/browser/page_test.mjs: search, provenance chain, source article
 // with the quote highlighted, attribution check, CSV export, an API error,
-// an empty result, a shared link on a narrow screen).
+// an empty result, a shared link on a narrow screen), and against a server
+// that needs a token to read (tests/browser/token_test.mjs).
 //
 // Needs /usr/bin/chromium, node and tests/browser/node_modules, all installed
 // by scripts/install-deps; when one is missing the test FAILS saying so (it
@@ -37,16 +38,18 @@ namespace {
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }  // our paths hold no quote
 
-// `quotetrail ARGS serve --port 0` in the background, stopped (SIGTERM, then
+// `quotetrail ARGS serve --port 0 SERVE_ARGS` in the background, stopped (SIGTERM, then
 // SIGKILL) by the destructor so a failed REQUIRE leaves no server behind.
 class Server {
  public:
-  Server(const std::vector<std::string>& global_args, const std::string& dir) {
+  Server(const std::vector<std::string>& global_args, const std::string& dir,
+         const std::vector<std::string>& serve_args = {}) {
     out_ = dir + "/serve.out";
     err_ = dir + "/serve.err";
     std::vector<std::string> args = {QUOTETRAIL_BINARY};
     args.insert(args.end(), global_args.begin(), global_args.end());
     for (const char* a : {"serve", "--port", "0"}) args.push_back(a);
+    args.insert(args.end(), serve_args.begin(), serve_args.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -155,5 +158,47 @@ TEST_CASE("in chromium the page finds a quote and shows its chain and source art
   CHECK(code == 0);
   CHECK_THAT(output, Catch::Contains("page_test: all steps passed"));
   CHECK_THAT(output, Catch::Contains("screenshot: " + shots + "/03-article.png"));
+  CHECK(server.Stop() == 0);
+}
+
+TEST_CASE("in chromium the page asks for an API token when reads need one, then searches and exports with it",
+          "[browser]") {
+  const std::string source = QUOTETRAIL_SOURCE_DIR;
+  const std::string browser_dir = source + "/tests/browser";
+  std::string node_version;
+  if (!Executable("/usr/bin/chromium")) FAIL("/usr/bin/chromium not found: run scripts/install-deps");
+  if (Shell("node --version", &node_version) != 0)
+    FAIL("node not found (" << node_version << "): run scripts/install-deps");
+  if (access((browser_dir + "/node_modules/playwright-core/package.json").c_str(), R_OK) != 0)
+    FAIL("playwright-core is not in tests/browser/node_modules: run scripts/install-deps");
+
+  const std::string url = quotetrail::testing::RequireFreshDatabase();
+  TempDir tmp("qt-browser-token");
+  const std::string data_dir = tmp.path() + "/data";
+  Run ingest = Quotetrail("--db " + Q(url) + " --data-dir " + Q(data_dir) +
+                          " ingest --published-at 2025-07-12T18:00:00Z " +
+                          Q(std::string(QUOTETRAIL_TEST_DATA) + "/seed/lavrov-wonsan.txt"));
+  INFO("ingest: " << ingest.out << ingest.err);
+  REQUIRE(ingest.exit_code == 0);
+  Run token = Quotetrail("--db " + Q(url) + " --data-dir " + Q(data_dir) + " token create --name browser");
+  INFO("token create: " << token.out << token.err);
+  REQUIRE(token.exit_code == 0);
+  const std::string secret = token.out.substr(0, token.out.find('\n'));
+  REQUIRE(secret.size() >= 20);
+
+  Server server({"--db", url, "--data-dir", data_dir}, tmp.path(), {"--require-token-for-reads"});
+  const std::string base = server.WaitForUrl();
+  INFO("serve output: " << server.Output());
+  REQUIRE(!base.empty());
+
+  const std::string shots = QUOTETRAIL_SCREENSHOT_DIR;
+  std::string output;
+  const int code = Shell("node " + Q(browser_dir + "/token_test.mjs") + " " + Q(base) + " " + Q(secret) + " " +
+                             Q(shots),
+                         &output);
+  std::cout << output << std::flush;
+  INFO("token_test.mjs output:\n" << output);
+  CHECK(code == 0);
+  CHECK_THAT(output, Catch::Contains("token_test: all steps passed"));
   CHECK(server.Stop() == 0);
 }
