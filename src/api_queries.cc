@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "database.h"
+#include "filter_sql.h"
 #include "quote_clusters.h"
 #include "quote_search.h"
 #include "sha256.h"
@@ -416,51 +417,16 @@ auto ReadOnly(pqxx::connection& conn, const char* what, F&& body) -> decltype(bo
   }
 }
 
-// The WHERE conditions on one occurrence `o` of document `d` for the filters
-// other than q, appending their values to `params`.
+// The filters other than q, as " AND EXISTS (an occurrence of cluster q
+// they all hold for)", appending their values to `params`; "" when there are
+// none. The conditions are filter_sql.h's, the same as the CSV export's.
 std::string OccurrenceConditions(const QuoteFilter& f, std::vector<std::string>* params) {
-  std::vector<std::string> conds;
-  auto param = [&](std::string v) {
-    params->push_back(std::move(v));
-    return "$" + std::to_string(params->size());
-  };
-  if (!f.speaker.empty()) {
-    const std::string p = param(LikeEscape(SpeakerKey(f.speaker)));
-    conds.push_back("o.speaker_id IN (SELECT a.speaker_id FROM speaker_aliases a WHERE a.alias_norm LIKE '%' || " +
-                    p + " || '%' UNION SELECT s.id FROM speakers s WHERE s.name_norm LIKE '%' || " + p +
-                    " || '%')");
-  }
-  if (!f.agency.empty()) {
-    const std::string p = param(f.agency);
-    std::string by_id = AllDigits(f.agency) ? "ag.id = " + p + "::bigint OR " : "";
-    conds.push_back(
-        "o.id IN (SELECT v.occurrence_id FROM occurrence_via v WHERE v.agency_id IN ("
-        "SELECT ag.id FROM agencies ag WHERE " + by_id + "lower(qt_unaccent(ag.name)) = lower(qt_unaccent(" + p +
-        ")) OR EXISTS (SELECT 1 FROM unnest(ag.aliases) al WHERE lower(qt_unaccent(al)) = lower(qt_unaccent(" + p +
-        ")))))");
-  }
-  if (!f.outlet.empty()) {
-    const std::string p = param(LikeEscape(f.outlet));
-    conds.push_back("d.outlet_id IN (SELECT ot.id FROM outlets ot WHERE lower(qt_unaccent(ot.name)) LIKE '%' || "
-                    "lower(qt_unaccent(" + p + ")) || '%')");
-  }
-  if (!f.lang.empty()) {
-    const std::string p = param(f.lang);  // a checked language tag: no LIKE wildcard
-    conds.push_back("(lower(d.language) = " + p + " OR lower(d.language) LIKE " + p + " || '-%')");
-  }
-  if (!f.kind.empty()) conds.push_back("o.kind = " + param(f.kind));
-  if (f.from_us)
-    conds.push_back("d.published_at >= 'epoch'::timestamptz + " + param(std::to_string(*f.from_us)) +
-                    "::bigint * interval '1 microsecond'");
-  if (f.to_us)
-    conds.push_back("d.published_at < 'epoch'::timestamptz + " + param(std::to_string(*f.to_us)) +
-                    "::bigint * interval '1 microsecond'");
-  if (conds.empty()) return "";
-  std::string sql =
-      " AND EXISTS (SELECT 1 FROM occurrences o JOIN documents d ON d.id = o.document_id "
-      "WHERE o.quote_id = q.id";
-  for (const auto& c : conds) sql += " AND " + c;
-  return sql + ")";
+  QuoteFilter rest = f;
+  rest.q.clear();  // q ranks the clusters here (SearchQuotes), it does not filter occurrences
+  const std::string cond = OccurrenceFilterCondition(rest, *params);
+  if (cond == "TRUE") return "";
+  return " AND EXISTS (SELECT 1 FROM occurrences o JOIN documents d ON d.id = o.document_id "
+         "LEFT JOIN outlets ot ON ot.id = d.outlet_id WHERE o.quote_id = q.id AND " + cond + ")";
 }
 
 constexpr const char* kFirstAppearanceKey = "coalesce(q.first_published_at, '-infinity'::timestamptz)";

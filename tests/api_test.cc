@@ -354,6 +354,13 @@ TEST_CASE("keyset pagination walks every cluster once, with and without q", "[ap
   // Dates 2025-03-01 and 2025-03-02 (to= a date includes that day): i % 4 in {0, 1}.
   CHECK(m["quotes"].size() == 12);
   CHECK(Body(c.Get("/api/v1/quotes?agency=KCNA"))["quotes"].size() == 1);
+  // The same speaker rules as the CSV export (filter_sql.h): other spellings
+  // match, and a value with no letter names no one.
+  json kim = Body(c.Get("/api/v1/quotes?speaker=Kim%20Jong%20Un"))["quotes"];
+  CHECK(!kim.empty());
+  for (const auto& q : kim) CHECK(q["speakers"][0]["name"] == "Kim Jong-un");
+  CHECK(Body(c.Get("/api/v1/quotes?speaker=KIM-JONG-UN"))["quotes"] == kim);
+  CHECK(Body(c.Get("/api/v1/quotes?speaker=%2E%2E%2E"))["quotes"].empty());
   CHECK(Body(c.Get("/api/v1/quotes?agency=agence%20centrale%20de%20presse%20cor%C3%A9enne"))["quotes"].size() == 1);
 }
 
