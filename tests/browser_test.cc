@@ -121,28 +121,37 @@ int Shell(const std::string& command, std::string* output) {
 
 bool Executable(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
 
-}  // namespace
-
-TEST_CASE("in chromium the page finds a quote and shows its chain and source article then checks an attribution and exports CSV",
-          "[browser]") {
-  const std::string source = QUOTETRAIL_SOURCE_DIR;
-  const std::string browser_dir = source + "/tests/browser";
-  // A missing tool is a failure that says how to fix it, never a skip.
+// A missing tool is a failure that says how to fix it, never a skip.
+void RequireBrowserTools(const std::string& browser_dir) {
   std::string node_version;
   if (!Executable("/usr/bin/chromium")) FAIL("/usr/bin/chromium not found: run scripts/install-deps");
   if (Shell("node --version", &node_version) != 0)
     FAIL("node not found (" << node_version << "): run scripts/install-deps");
   if (access((browser_dir + "/node_modules/playwright-core/package.json").c_str(), R_OK) != 0)
     FAIL("playwright-core is not in tests/browser/node_modules: run scripts/install-deps");
+}
 
-  const std::string url = quotetrail::testing::RequireFreshDatabase();
-  TempDir tmp("qt-browser");
-  const std::string data_dir = tmp.path() + "/data";
+// The seed article ingested into the database at `url`.
+void IngestSeed(const std::string& url, const std::string& data_dir) {
   Run ingest = Quotetrail("--db " + Q(url) + " --data-dir " + Q(data_dir) +
                           " ingest --published-at 2025-07-12T18:00:00Z " +
                           Q(std::string(QUOTETRAIL_TEST_DATA) + "/seed/lavrov-wonsan.txt"));
   INFO("ingest: " << ingest.out << ingest.err);
   REQUIRE(ingest.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("in chromium the page finds a quote and shows its chain and source article then checks an attribution and exports CSV",
+          "[browser]") {
+  const std::string source = QUOTETRAIL_SOURCE_DIR;
+  const std::string browser_dir = source + "/tests/browser";
+  RequireBrowserTools(browser_dir);
+
+  const std::string url = quotetrail::testing::RequireFreshDatabase();
+  TempDir tmp("qt-browser");
+  const std::string data_dir = tmp.path() + "/data";
+  IngestSeed(url, data_dir);
 
   Server server({"--db", url, "--data-dir", data_dir}, tmp.path());
   const std::string base = server.WaitForUrl();
@@ -165,21 +174,12 @@ TEST_CASE("in chromium the page asks for an API token when reads need one, then 
           "[browser]") {
   const std::string source = QUOTETRAIL_SOURCE_DIR;
   const std::string browser_dir = source + "/tests/browser";
-  std::string node_version;
-  if (!Executable("/usr/bin/chromium")) FAIL("/usr/bin/chromium not found: run scripts/install-deps");
-  if (Shell("node --version", &node_version) != 0)
-    FAIL("node not found (" << node_version << "): run scripts/install-deps");
-  if (access((browser_dir + "/node_modules/playwright-core/package.json").c_str(), R_OK) != 0)
-    FAIL("playwright-core is not in tests/browser/node_modules: run scripts/install-deps");
+  RequireBrowserTools(browser_dir);
 
   const std::string url = quotetrail::testing::RequireFreshDatabase();
   TempDir tmp("qt-browser-token");
   const std::string data_dir = tmp.path() + "/data";
-  Run ingest = Quotetrail("--db " + Q(url) + " --data-dir " + Q(data_dir) +
-                          " ingest --published-at 2025-07-12T18:00:00Z " +
-                          Q(std::string(QUOTETRAIL_TEST_DATA) + "/seed/lavrov-wonsan.txt"));
-  INFO("ingest: " << ingest.out << ingest.err);
-  REQUIRE(ingest.exit_code == 0);
+  IngestSeed(url, data_dir);
   Run token = Quotetrail("--db " + Q(url) + " --data-dir " + Q(data_dir) + " token create --name browser");
   INFO("token create: " << token.out << token.err);
   REQUIRE(token.exit_code == 0);

@@ -12,45 +12,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CSV_HEADER = 'quote,speaker,via,outlet,title,url,published_at,first_seen,kind,confidence,cluster_id';
+import { CSV_HEADER, expect, runSteps } from './harness.mjs';
 
 const [url, shotDir] = process.argv.slice(2);
 if (!url || !shotDir) {
   console.error('usage: node page_test.mjs URL SCREENSHOT_DIR');
   process.exit(2);
 }
-if (!fs.existsSync(CHROMIUM)) {
-  console.error(`FAIL: ${CHROMIUM} not found: run scripts/install-deps`);
-  process.exit(1);
-}
 fs.mkdirSync(shotDir, { recursive: true });
 
-class Failure extends Error {}
-function expect(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-
-let step = 'start';
-const pageErrors = [];
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : [],
-});
-let failed = false;
-try {
-  const context = await browser.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1400, height: 1000 },
-    locale: 'en-GB',
-  });
-  context.setDefaultTimeout(15000);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-
+await runSteps('page_test', async ({ context, page, pageErrors, step }) => {
   const shot = async (name, options = {}) => {
     const file = path.resolve(shotDir, name);
     await page.screenshot({ path: file, ...options });
@@ -59,7 +30,7 @@ try {
   const resultsSettled = () => page.waitForFunction(
     () => document.getElementById('results').getAttribute('aria-busy') === 'false');
 
-  step = 'open the page';
+  step('open the page');
   const index = await fetch(url);
   expect(index.ok && /text\/html/.test(index.headers.get('content-type') || ''),
     `GET ${url} answered ${index.status} ${index.headers.get('content-type')}: the server does not serve the page (api/index.html)`);
@@ -69,7 +40,7 @@ try {
     .filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id || e.name));
   expect(unlabelled.length === 0, `form fields without a label: ${unlabelled.join(', ')}`);
 
-  step = 'search "pret a soutenir"';
+  step('search "pret a soutenir"');
   await page.getByLabel('Words of the quote').fill('pret a soutenir');
   await page.getByLabel('Words of the quote').press('Enter');
   await resultsSettled();
@@ -87,7 +58,7 @@ try {
   expect(/quote/.test(status), `the results status says nothing: "${status}"`);
   await shot('01-search.png');
 
-  step = 'open the provenance chain';
+  step('open the provenance chain');
   await first.getByRole('link', { name: 'Provenance chain' }).click();
   const panel = page.locator('#quote-panel');
   await panel.locator('.timeline > li').first().waitFor();
@@ -101,7 +72,7 @@ try {
   expect(new URL(page.url()).hash.includes('quote='), 'the open quote is not in the URL');
   await shot('02-chain.png');
 
-  step = 'open the source article';
+  step('open the source article');
   const kcnaOccurrence = occurrences.filter({ has: page.locator('.chain-via', { hasText: 'KCNA' }) }).first();
   const occurrenceWords = (await kcnaOccurrence.locator('blockquote mark, blockquote q').first().innerText())
     .replace(/^[«“"]\s*|\s*[»”"]$/g, '');
@@ -119,7 +90,7 @@ try {
   await dialog.waitFor({ state: 'hidden' });
   expect(!new URL(page.url()).hash.includes('doc='), 'the closed article is still in the URL');
 
-  step = 'check an attribution';
+  step('check an attribution');
   await page.getByLabel('Quoted words').fill("C'est à la RPDC de décider");
   await page.getByLabel('Said by').fill('Kim Jong-un');
   await page.getByRole('button', { name: 'Check', exact: true }).click();
@@ -133,7 +104,7 @@ try {
   expect(/Sergueï Lavrov/.test(await verdict.innerText()), `the verdict does not name Sergueï Lavrov:\n${checkText}`);
   await shot('04-check.png');
 
-  step = 'export CSV';
+  step('export CSV');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Export CSV' }).click(),
@@ -147,7 +118,7 @@ try {
   expect(download.url().includes('q=pret+a+soutenir'), `the export ignores the search: ${download.url()}`);
   console.log(`csv: ${csvPath} (${lines.length - 1} rows)`);
 
-  step = 'show an API error';
+  step('show an API error');
   await page.getByLabel('Published from').fill('2025-07-12');
   await page.getByLabel('Published until').fill('2025-07-01');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -160,7 +131,7 @@ try {
   await page.locator('#results').screenshot({ path: errorShot });
   console.log(`screenshot: ${errorShot}`);
 
-  step = 'show an empty result';
+  step('show an empty result');
   await page.getByRole('button', { name: 'Clear' }).click();
   await resultsSettled();
   await page.getByLabel('Words of the quote').fill('zzqx wqzzv');
@@ -170,7 +141,7 @@ try {
   const emptyStatus = await page.locator('#results-status').innerText();
   expect(/^No quotes/.test(emptyStatus), `the empty result says: "${emptyStatus}"`);
 
-  step = 'open a shared link on a narrow screen';
+  step('open a shared link on a narrow screen');
   const shared = `${url.replace(/#.*$/, '')}#q=pret+a+soutenir`;
   const phone = await context.newPage();
   phone.on('pageerror', (error) => pageErrors.push(error.message));
@@ -182,13 +153,4 @@ try {
   const phoneShot = path.resolve(shotDir, '06-narrow.png');
   await phone.screenshot({ path: phoneShot, fullPage: true });
   console.log(`screenshot: ${phoneShot}`);
-
-  expect(pageErrors.length === 0, `JavaScript errors in the page: ${pageErrors.join('; ')}`);
-  console.log('page_test: all steps passed');
-} catch (error) {
-  failed = true;
-  console.error(`FAIL (${step}): ${error instanceof Failure ? error.message : error.stack || error}`);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+});

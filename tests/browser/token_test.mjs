@@ -11,10 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CSV_HEADER = 'quote,speaker,via,outlet,title,url,published_at,first_seen,kind,confidence,cluster_id';
+import { CSV_HEADER, expect, runSteps } from './harness.mjs';
 
 const [url, token, shotDir] = process.argv.slice(2);
 if (!url || !token || !shotDir) {
@@ -23,34 +20,17 @@ if (!url || !token || !shotDir) {
 }
 fs.mkdirSync(shotDir, { recursive: true });
 
-class Failure extends Error {}
-function expect(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-
-let step = 'start';
-const pageErrors = [];
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : [],
-});
-let failed = false;
-try {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-  context.setDefaultTimeout(15000);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+await runSteps('token_test', async ({ page, step }) => {
   const form = page.locator('#token-form');
   const results = page.locator('#results-list > li');
 
-  step = 'the page asks for a token';
+  step('the page asks for a token');
   await page.goto(url);
   await form.waitFor({ state: 'visible' });
   const alertText = await page.locator('#results [role=alert]').innerText();
   expect(/API token/.test(alertText), `the results do not say a token is needed: ${alertText}`);
 
-  step = 'a wrong token is refused';
+  step('a wrong token is refused');
   await page.getByLabel('API token').fill('qt_not_a_token');
   await page.getByRole('button', { name: 'Use token' }).click();
   await form.waitFor({ state: 'visible' });
@@ -58,7 +38,7 @@ try {
     'a refused token is not reported as refused');
   expect(await results.count() === 0, 'quotes were listed without a valid token');
 
-  step = 'the right token lists and finds quotes';
+  step('the right token lists and finds quotes');
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Use token' }).click();
   await form.waitFor({ state: 'hidden' });
@@ -72,7 +52,7 @@ try {
   await page.screenshot({ path: shot });
   console.log(`screenshot: ${shot}`);
 
-  step = 'export CSV with the token';
+  step('export CSV with the token');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Export CSV' }).click(),
@@ -85,12 +65,4 @@ try {
   expect(download.suggestedFilename() === 'quotetrail-export.csv',
     `the download is named ${download.suggestedFilename()}`);
 
-  expect(pageErrors.length === 0, `JavaScript errors in the page: ${pageErrors.join('; ')}`);
-  console.log('token_test: all steps passed');
-} catch (error) {
-  failed = true;
-  console.error(`FAIL (${step}): ${error instanceof Failure ? error.message : error.stack || error}`);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+});
