@@ -4,17 +4,15 @@
 // real extractor).
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "attribution_check.h"
 #include "database.h"
-#include "gazetteer.h"
-#include "sha256.h"
 #include "store.h"
 #include "support/cli_run.h"
 #include "support/pg_harness.h"
+#include "support/store_fixture.h"
 #include "timestamp.h"
 
 using namespace quotetrail;
@@ -33,53 +31,17 @@ const char* kSharedWords =
 const char* kUnnamedWords =
     "les manœuvres militaires conjointes se poursuivront tout au long de l'été prochain";
 
-const Gazetteer& TestGazetteer() {
-  static std::unique_ptr<Gazetteer> g = [] {
-    auto r = Gazetteer::Load(std::string(QUOTETRAIL_EXTRACTORS_DIR) + "/common/agencies.tsv");
-    REQUIRE(r.ok());
-    return std::move(r).value();
-  }();
-  return *g;
-}
-
 ExtractedQuote Quote(const std::string& text, const std::string& speaker) {
-  ExtractedQuote q;
-  q.text = text;
-  q.start_cp = 10;
-  q.end_cp = 10 + text.size();
-  q.kind = "full";
-  q.speaker = speaker;
-  q.speaker_mention = speaker;
-  q.speaker_kind = "person";
-  q.cue = "a déclaré";
-  q.confidence = 0.9;
-  q.pattern = "test";
-  return q;
+  return testing::MakeQuote(text, speaker, "full", 0.9);
 }
 
 DocumentRecord Doc(const std::string& name, const std::string& published,
                    std::vector<ExtractedQuote> quotes) {
-  DocumentRecord d;
-  d.source = name + ".txt";
-  d.external_id = name;
-  d.url = "https://example.org/" + name;
-  d.title = "Article " + name;
-  d.outlet = "Le Quotidien";
-  d.language = "fr";
-  d.published_us = ParseTimestamp(published).value();
-  d.text = "Texte de l'article " + name + ".";
-  for (const auto& q : quotes) d.text += " « " + q.text + " »";
-  d.sha256 = Sha256Hex(d.text);
-  d.quotes = std::move(quotes);
-  return d;
+  return testing::MakeDoc(name, published, "Le Quotidien", "fr", std::move(quotes));
 }
 
 void Write(const std::string& url, std::vector<DocumentRecord> docs) {
-  auto store = Store::Open(url, TestGazetteer());
-  if (!store.ok()) FAIL("Store::Open: " << store.status().ToString());
-  auto w = (*store)->Write(std::move(docs));
-  if (!w.ok()) FAIL("Store::Write: " << w.status().ToString());
-  REQUIRE(w->failures.empty());
+  REQUIRE(testing::WriteDocs(url, std::move(docs)).failures.empty());
 }
 
 // A database holding the cases above.

@@ -6,19 +6,16 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <memory>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
 
 #include "csv_export.h"
 #include "database.h"
-#include "gazetteer.h"
-#include "sha256.h"
 #include "store.h"
 #include "support/cli_run.h"
 #include "support/pg_harness.h"
-#include "timestamp.h"
+#include "support/store_fixture.h"
 
 using namespace quotetrail;
 using quotetrail::testing::QueryOne;
@@ -73,61 +70,18 @@ std::vector<Record> ParseCsv(const std::string& s) {
   return out;
 }
 
-const Gazetteer& TestGazetteer() {
-  static std::unique_ptr<Gazetteer> g = [] {
-    auto r = Gazetteer::Load(std::string(QUOTETRAIL_EXTRACTORS_DIR) + "/common/agencies.tsv");
-    REQUIRE(r.ok());
-    return std::move(r).value();
-  }();
-  return *g;
-}
-
 ExtractedQuote Quote(const std::string& text, const std::string& speaker, const std::string& kind,
                      std::vector<std::string> via = {}) {
-  ExtractedQuote q;
-  q.text = text;
-  q.start_cp = 10;
-  q.end_cp = 10 + text.size();
-  q.kind = kind;
-  q.speaker = speaker;
-  q.speaker_mention = speaker;
-  q.speaker_kind = "person";
-  q.cue = "a déclaré";
-  q.via = std::move(via);
-  q.confidence = 0.85;
-  q.pattern = "test";
-  return q;
+  return testing::MakeQuote(text, speaker, kind, 0.85, std::move(via));
 }
 
 DocumentRecord Doc(const std::string& name, const std::string& published, const std::string& outlet,
                    const std::string& lang, std::vector<ExtractedQuote> quotes) {
-  DocumentRecord d;
-  d.source = name + ".txt";
-  d.external_id = name;
-  d.url = "https://example.org/" + name;
-  d.title = "Article " + name;
-  d.outlet = outlet;
-  d.language = lang;
-  d.published_us = ParseTimestamp(published).value();
-  d.text = "Texte de l'article " + name + ".";
-  size_t cp = 20;
-  for (auto& q : quotes) {
-    d.text += " « " + q.text + " »";
-    q.end_cp = cp + (q.end_cp - q.start_cp);  // distinct positions: the order inside
-    q.start_cp = cp;                           // a document is defined
-    cp += 1000;
-  }
-  d.sha256 = Sha256Hex(d.text);
-  d.quotes = std::move(quotes);
-  return d;
+  return testing::MakeDoc(name, published, outlet, lang, std::move(quotes));
 }
 
 void Write(const std::string& url, std::vector<DocumentRecord> docs) {
-  auto store = Store::Open(url, TestGazetteer());
-  if (!store.ok()) FAIL("Store::Open: " << store.status().ToString());
-  auto w = (*store)->Write(std::move(docs));
-  if (!w.ok()) FAIL("Store::Write: " << w.status().ToString());
-  for (const auto& f : w->failures) FAIL_CHECK(f);
+  for (const auto& f : testing::WriteDocs(url, std::move(docs)).failures) FAIL_CHECK(f);
 }
 
 struct Exported {

@@ -12,10 +12,9 @@
 #include "database.h"
 #include "gazetteer.h"
 #include "quote_search.h"
-#include "sha256.h"
 #include "store.h"
 #include "support/pg_harness.h"
-#include "timestamp.h"
+#include "support/store_fixture.h"
 
 using namespace quotetrail;
 using quotetrail::testing::QueryOne;
@@ -29,59 +28,24 @@ const char* kFull =
 const char* kTruncated =
     "Prête à soutenir, et encourager de manière inconditionnelle, toutes les décisions prises";
 
-const Gazetteer& TestGazetteer() {
-  static std::unique_ptr<Gazetteer> g = [] {
-    auto r = Gazetteer::Load(std::string(QUOTETRAIL_EXTRACTORS_DIR) + "/common/agencies.tsv");
-    REQUIRE(r.ok());
-    return std::move(r).value();
-  }();
-  return *g;
-}
-
 ExtractedQuote Quote(const std::string& text, const std::string& speaker,
                      std::vector<std::string> via = {}) {
-  ExtractedQuote q;
-  q.text = text;
-  q.start_cp = 10;
-  q.end_cp = 10 + text.size();
-  q.kind = "partial";
-  q.speaker = speaker;
-  q.speaker_mention = speaker;
-  q.speaker_kind = "person";
-  q.cue = "a déclaré";
-  q.via = std::move(via);
-  q.confidence = 0.8;
-  q.pattern = "test";
-  return q;
+  return testing::MakeQuote(text, speaker, "partial", 0.8, std::move(via));
 }
 
 DocumentRecord Doc(const std::string& name, const std::string& published, const std::string& outlet,
                    std::vector<ExtractedQuote> quotes) {
-  DocumentRecord d;
-  d.source = name + ".txt";
-  d.external_id = name;
-  d.url = "https://example.org/" + name;
-  d.title = "Article " + name;
-  d.outlet = outlet;
-  d.language = "fr";
-  d.published_us = ParseTimestamp(published).value();
-  d.text = "Texte de l'article " + name + ".";
-  for (const auto& q : quotes) d.text += " « " + q.text + " »";
-  d.sha256 = Sha256Hex(d.text);
-  d.quotes = std::move(quotes);
-  return d;
+  return testing::MakeDoc(name, published, outlet, "fr", std::move(quotes));
 }
 
 std::unique_ptr<Store> OpenStore(const std::string& url) {
-  auto s = Store::Open(url, TestGazetteer());
+  auto s = Store::Open(url, testing::TestGazetteer());
   if (!s.ok()) FAIL("Store::Open: " << s.status().ToString());
   return std::move(s).value();
 }
 
 WriteOutcome Write(Store& store, std::vector<DocumentRecord> docs) {
-  auto w = store.Write(std::move(docs));
-  if (!w.ok()) FAIL("Store::Write: " << w.status().ToString());
-  return std::move(w).value();
+  return testing::WriteDocs(store, std::move(docs));
 }
 
 }  // namespace
@@ -219,7 +183,7 @@ TEST_CASE("a second store on the same database waits for the first to close", "[
   auto second = std::async(std::launch::async, [&] {
     StoreOptions o;
     o.on_notice = [&](const std::string&) { noticed = true; };
-    return Store::Open(url, TestGazetteer(), o);
+    return Store::Open(url, testing::TestGazetteer(), o);
   });
   CHECK(second.wait_for(std::chrono::milliseconds(500)) == std::future_status::timeout);
   first.reset();
