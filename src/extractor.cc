@@ -218,7 +218,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);
       size_t pos = 0;
       while (pos <= piece.size() &&
-             r.re->Match(input, pos, piece.size(), RE2::UNANCHORED, groups.data(), groups.size())) {
+             MatchRule(r, input, pos, piece.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
         const re2::StringPiece& g = groups[r.via_group];
         if (g.data()) {
           std::string name = normalize_via(std::string_view(g.data(), g.size()), r);
@@ -288,7 +288,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       RE2::Anchor anchor = r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED;
       // One call: RE2::Match rules a window out on its DFA before it looks
       // for groups (a separate test would add a second DFA pass on a hit).
-      if (!r.re->Match(input, 0, ctx.size(), anchor, g.data(), g.size())) continue;
+      if (!MatchRule(r, input, 0, ctx.size(), anchor, g.data(), static_cast<int>(g.size()))) continue;
       if (!r.unless.empty()) {
         bool veto = false;
         for (const auto& t : Tokenize(std::string_view(g[0].data(), g[0].size())))

@@ -190,7 +190,63 @@ std::map<char32_t, char32_t> FoldClasses(const std::map<std::string, std::vector
   return out;
 }
 
+// When `re` opens with a lazy group of one character class,
+// "(?P<name>[...]+?)" (or "(?P<name>(?:[...]+?))", as a macro expands),
+// returns what follows it; "" otherwise.
+std::string AfterLazyLead(const std::string& re) {
+  if (re.rfind("(?P<", 0) != 0) return "";
+  size_t i = re.find('>');
+  if (i == std::string::npos) return "";
+  ++i;
+  bool wrapped = re.compare(i, 3, "(?:") == 0;
+  if (wrapped) i += 3;
+  if (i >= re.size() || re[i] != '[') return "";
+  ++i;
+  if (i < re.size() && re[i] == '^') ++i;
+  if (i < re.size() && re[i] == ']') ++i;  // a literal ] first
+  for (;;) {
+    if (i >= re.size()) return "";
+    if (re[i] == '\\') { i += 2; continue; }
+    if (re[i] == '[' && i + 1 < re.size() && re[i + 1] == ':') {  // [:alpha:]
+      size_t c = re.find(":]", i + 2);
+      if (c == std::string::npos) return "";
+      i = c + 2;
+      continue;
+    }
+    if (re[i] == ']') break;
+    ++i;
+  }
+  ++i;
+  std::string close = wrapped ? "+?))" : "+?)";
+  if (re.compare(i, close.size(), close) != 0) return "";
+  return re.substr(i + close.size());
+}
+
 }  // namespace
+
+bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
+               RE2::Anchor anchor, re2::StringPiece* groups, int n) {
+  constexpr int kMaxGroups = 16;
+  if (!r.rest || n < 2 || n - 1 > kMaxGroups)
+    return r.re->Match(text, startpos, endpos, anchor, groups, n);
+  if (!r.re->Match(text, startpos, endpos, anchor, groups, 1)) return false;
+  const size_t s = static_cast<size_t>(groups[0].data() - text.data());
+  const size_t e = s + groups[0].size();
+  if (s < e) {
+    size_t k0 = s;
+    NextCodePoint(std::string_view(text.data(), text.size()), k0);
+    re2::StringPiece rg[kMaxGroups];
+    if (k0 <= e && r.rest->Match(text, k0, endpos, RE2::UNANCHORED, rg, n - 1)) {
+      const size_t k = static_cast<size_t>(rg[0].data() - text.data());
+      if (k < e && k + rg[0].size() == e && (static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
+        groups[1] = re2::StringPiece(text.data() + s, k - s);
+        for (int i = 1; i < n - 1; ++i) groups[i + 1] = rg[i];
+        return true;
+      }
+    }
+  }
+  return r.re->Match(text, startpos, endpos, anchor, groups, n);
+}
 
 Status LoadLexiconDir(const std::string& dir, std::map<std::string, std::vector<std::string>>* out) {
   std::error_code ec;
@@ -439,6 +495,16 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       p.rule.cue_group = group("cue");
       p.rule.via_group = group("via");
       p.rule.claim_group = group("claim");
+      if (std::string rest = AfterLazyLead(expanded); !rest.empty()) {
+        auto rre = std::make_unique<RE2>(rest, opts);
+        // REST's groups must be the rule's from 2 on, named alike
+        bool same = rre->ok() && rre->NumberOfCapturingGroups() + 1 == re->NumberOfCapturingGroups();
+        for (const auto& [g, idx] : rre->NamedCapturingGroups()) {
+          auto it = groups.find(g);
+          if (it == groups.end() || it->second != idx + 1) same = false;
+        }
+        if (same) p.rule.rest = std::move(rre);
+      }
       for (const auto& [g, _] : groups)
         if (g != "speaker" && g != "cue" && g != "via" && g != "claim")
           return InvalidArgument(where + ": rule " + p.rule.id + ": unknown group '" + g + "' (speaker, cue, via, claim)");

@@ -92,7 +92,23 @@ struct Rule {
   int claim_group = 0;    // claim rules only
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
   std::string unless;     // lexicon: the rule does not apply when its match holds one of its words
+  // When the expanded regex opens with a lazy character-class group,
+  // "(?P<speaker>[^...]+?)REST", `rest` is REST compiled alone (its groups are
+  // the rule's groups from 2 on); MatchRule uses it. nullptr otherwise.
+  std::unique_ptr<RE2> rest;
 };
+
+// r.re->Match(text, startpos, endpos, anchor, groups, n), with the same result
+// and groups. For a rule with a `rest` it finds them in two steps: the whole
+// match [s, e) without groups (RE2's DFA only), then REST from the first code
+// point after s on: its leftmost start k is where the lazy group stops (the
+// shortest lead that lets the rest match, as the whole regex decides), so the
+// group is [s, k) and REST's groups (found by RE2's NFA over [k, e) only, not
+// over the whole match) are the others. Whenever that does not hold up (REST
+// starts inside a code point or ends elsewhere than e) it falls back to the
+// one-call match. Thread-safe (RE2 is).
+bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
+               RE2::Anchor anchor, re2::StringPiece* groups, int n);
 
 class PatternSet {
  public:
