@@ -32,6 +32,15 @@ Result<std::unique_ptr<Extractor>> Extractor::Load(const std::string& dir) {
     x->patterns_[lang] = std::move(ps).value();
   }
   if (x->patterns_.empty()) return NotFound("no language directories in " + dir);
+  if (x->patterns_.size() > 64) return InvalidArgument("more than 64 language directories in " + dir);
+  size_t k = 0;
+  for (const auto& [l, ps] : x->patterns_) {
+    for (const auto& f : ps->Words(LexName(Lex::DETECT))) {
+      x->detect_[f] |= uint64_t{1} << k;
+      x->detect_max_ = std::max(x->detect_max_, f.size());
+    }
+    ++k;
+  }
   return x;
 }
 
@@ -51,9 +60,10 @@ std::string Extractor::DetectLanguage(const Article& a) const {
   std::vector<int> score(patterns_.size(), 0);
   std::string f;  // one buffer for every folded word
   for (const auto& t : Tokenize(std::string_view(a.text).substr(0, 4000))) {
-    FoldInto(t.text, &f);
-    size_t k = 0;
-    for (const auto& [l, ps] : patterns_) score[k++] += ps->HasWord(Lex::DETECT, f);
+    if (!FoldIntoAtMost(t.text, detect_max_, &f)) continue;  // longer than any DETECT word
+    auto it = detect_.find(std::string_view(f));
+    if (it == detect_.end()) continue;
+    for (size_t k = 0; k < score.size(); ++k) score[k] += (it->second >> k) & 1;
   }
   std::string best = patterns_.count("en") ? "en" : patterns_.begin()->first;
   int best_score = 0;

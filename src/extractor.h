@@ -13,6 +13,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "article.h"
@@ -72,6 +74,14 @@ class Extractor {
                     const ExtractOptions& opts, std::vector<ExtractedQuote>* quotes) const;
   std::unique_ptr<Gazetteer> gazetteer_;
   std::map<std::string, std::unique_ptr<PatternSet>> patterns_;
+  // DetectLanguage's words: each folded DETECT form -> bit k set when the k-th
+  // language of patterns_ lists it; detect_max_ is the longest form in bytes.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> detect_;
+  size_t detect_max_ = 0;
 };
 
 }  // namespace quotetrail
