@@ -50,7 +50,16 @@ std::vector<std::string> Extractor::languages() const {
   return out;
 }
 
+namespace {
+// The language is read from the first kDetectBytes bytes of the text.
+constexpr size_t kDetectBytes = 4000;
+}  // namespace
+
 std::string Extractor::DetectLanguage(const Article& a) const {
+  return DetectFromTokens(a, Tokenize(std::string_view(a.text).substr(0, kDetectBytes)));
+}
+
+std::string Extractor::DetectFromTokens(const Article& a, const std::vector<Token>& tokens) const {
   if (a.language.size() >= 2) {
     std::string l = Fold(a.language.substr(0, 2));
     if (patterns_.count(l)) return l;
@@ -59,11 +68,23 @@ std::string Extractor::DetectLanguage(const Article& a) const {
   // the most hits wins, "en" (or the first language) when nothing hits.
   std::vector<int> score(patterns_.size(), 0);
   std::string f;  // one buffer for every folded word
-  for (const auto& t : Tokenize(std::string_view(a.text).substr(0, 4000))) {
-    if (!FoldIntoAtMost(t.text, detect_max_, &f)) continue;  // longer than any DETECT word
+  auto count = [&](std::string_view word) {
+    if (!FoldIntoAtMost(word, detect_max_, &f)) return;  // longer than any DETECT word
     auto it = detect_.find(std::string_view(f));
-    if (it == detect_.end()) continue;
+    if (it == detect_.end()) return;
     for (size_t k = 0; k < score.size(); ++k) score[k] += (it->second >> k) & 1;
+  };
+  // The words of Tokenize(text.substr(0, kDetectBytes)): those of the whole
+  // text that end 8 bytes or more before the cut are the same (what follows a
+  // word decides its end through at most two code points: a joiner and the
+  // letter after it, as in "l’a"), and the text from the next word on is
+  // tokenized again as cut.
+  std::string_view head = std::string_view(a.text).substr(0, kDetectBytes);
+  for (const auto& t : tokens) {
+    if (t.end + 8 <= head.size()) { count(t.text); continue; }
+    if (t.begin < head.size())
+      for (const auto& c : Tokenize(head.substr(t.begin), t.begin)) count(c.text);
+    break;
   }
   std::string best = patterns_.count("en") ? "en" : patterns_.begin()->first;
   int best_score = 0;
@@ -148,14 +169,19 @@ struct Candidate {
 Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts) const {
   Extraction out;
   out.doc = article.id;
-  out.lang = opts.lang == "auto" || opts.lang.empty() ? DetectLanguage(article) : opts.lang;
-  auto pit = patterns_.find(out.lang);
-  if (pit == patterns_.end()) pit = patterns_.begin();
-  const PatternSet& ps = *pit->second;
   // Very long texts (a 50 MB dump is not an article) are cut at paragraph
   // breaks into pieces of at most kChunk bytes, each read on its own, so the
   // work stays linear; speakers are then resolved within a piece only.
   constexpr size_t kChunk = 1 << 20;
+  // A text of one piece is split into words once, for the language and the speakers.
+  const bool one_piece = article.text.size() <= kChunk;
+  std::vector<Token> tokens;
+  if (one_piece) tokens = Tokenize(article.text);
+  const bool detect = opts.lang == "auto" || opts.lang.empty();
+  out.lang = !detect ? opts.lang : one_piece ? DetectFromTokens(article, tokens) : DetectLanguage(article);
+  auto pit = patterns_.find(out.lang);
+  if (pit == patterns_.end()) pit = patterns_.begin();
+  const PatternSet& ps = *pit->second;
   std::string_view all = article.text;
   size_t base = 0, base_cp = 0;
   while (base < all.size()) {
@@ -168,7 +194,7 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
       }
       len = std::max<size_t>(cut - base, 1);
     }
-    ExtractRange(all.substr(base, len), base, base_cp, ps, opts, &out.quotes);
+    ExtractRange(all.substr(base, len), base, base_cp, ps, opts, one_piece ? &tokens : nullptr, &out.quotes);
     for (size_t i = base; i < base + len;) { NextCodePoint(all, i); ++base_cp; }
     base += len;
   }
@@ -176,12 +202,14 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
 }
 
 void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
-                             const ExtractOptions& opts, std::vector<ExtractedQuote>* quotes) const {
+                             const ExtractOptions& opts, std::vector<Token>* tokens,
+                             std::vector<ExtractedQuote>* quotes) const {
   (void)opts;
 
   std::vector<QuoteSpan> spans = FindQuoteSpans(text, ps.lang() == "en");
   std::vector<size_t> starts = SentenceStarts(text, spans, ps);
-  SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts);
+  SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts,
+                           tokens ? std::move(*tokens) : Tokenize(text));
 
   auto sentence_of = [&](size_t pos) -> std::pair<size_t, size_t> {
     auto it = std::upper_bound(starts.begin(), starts.end(), pos);

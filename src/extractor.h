@@ -21,6 +21,7 @@
 #include "gazetteer.h"
 #include "pattern_set.h"
 #include "result.h"
+#include "text.h"
 
 namespace quotetrail {
 
@@ -70,8 +71,13 @@ class Extractor {
   Extractor() = default;
   // Extracts the quotes of `text`, which starts at byte `base` (code point
   // `base_cp`) of the article, appending them to *quotes.
+  // `tokens`, when not null, is Tokenize(text) (taken over by the speaker resolver).
   void ExtractRange(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
-                    const ExtractOptions& opts, std::vector<ExtractedQuote>* quotes) const;
+                    const ExtractOptions& opts, std::vector<Token>* tokens,
+                    std::vector<ExtractedQuote>* quotes) const;
+  // DetectLanguage for an article without a usable language field, from the
+  // words of Tokenize(a.text) (`tokens`).
+  std::string DetectFromTokens(const Article& a, const std::vector<Token>& tokens) const;
   std::unique_ptr<Gazetteer> gazetteer_;
   std::map<std::string, std::unique_ptr<PatternSet>> patterns_;
   // DetectLanguage's words: each folded DETECT form -> bit k set when the k-th

@@ -43,8 +43,13 @@ bool SpeakerResolver::IsWord(Lex lexicon, std::string_view token) const {
 SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
                                  const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
                                  const std::vector<size_t>& sentence_starts)
+    : SpeakerResolver(text, words, relays, quotes, sentence_starts, Tokenize(text)) {}
+
+SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
+                                 const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
+                                 const std::vector<size_t>& sentence_starts, std::vector<Token> tokens)
     : text_(text), words_(words), relays_(relays), sentence_starts_(sentence_starts) {
-  FindNames(quotes, sentence_starts);
+  FindNames(quotes, sentence_starts, std::move(tokens));
 }
 
 std::vector<std::string> SpeakerResolver::ContentWords(std::string_view s) const {
@@ -99,8 +104,7 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
 }
 
 void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
-                                const std::vector<size_t>& sentence_starts) {
-  std::vector<Token> toks = Tokenize(text_);
+                                const std::vector<size_t>& sentence_starts, std::vector<Token> toks) {
   // Each token's folded form, computed on first use and kept: the loops below
   // ask for the same tokens again and again.
   std::vector<std::string> folded(toks.size());
