@@ -246,11 +246,16 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   };
   // Relays and documents that `sentence` rules find in text[b, e) of `in`
   // (the text with quotations blanked out).
+  std::vector<int> matching;  // find_via's buffer
   auto find_via = [&](std::string_view in, size_t b, size_t e, std::vector<ViaHit>* hits) {
     std::string_view piece = in.substr(b, e - b);
-    for (const Rule& r : ps.rules()) {
+    re2::StringPiece input(piece.data(), piece.size());
+    // the rules that match somewhere in the piece (one pass), when that is known
+    const bool known = ps.SentenceRulesIn(input, &matching);
+    for (size_t ri = 0; ri < ps.rules().size(); ++ri) {
+      const Rule& r = ps.rules()[ri];
       if (r.scope != RuleScope::kSentence) continue;
-      re2::StringPiece input(piece.data(), piece.size());
+      if (known && !std::binary_search(matching.begin(), matching.end(), static_cast<int>(ri))) continue;
       // No separate test without groups: RE2::Match runs its DFA first anyway
       // and fails there, so a test would only add a second DFA pass on a hit.
       std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);

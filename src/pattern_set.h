@@ -46,6 +46,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "result.h"
 
@@ -133,6 +134,11 @@ class PatternSet {
   const std::vector<Rule>& rules() const { return rules_; }
   // The `scope claim` rules, in file order (empty when there are none).
   const std::vector<Rule>& claim_rules() const { return claim_rules_; }
+  // Which `sentence` rules (indices into rules()) match somewhere in `text`
+  // (their regexes on `text` alone, as RE2::Match sees it), all in one RE2::Set
+  // pass, into *out (sorted). False when that could not be told (the set's DFA
+  // ran out of memory): then every sentence rule may match.
+  bool SentenceRulesIn(const re2::StringPiece& text, std::vector<int>* out) const;
   // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
   const std::vector<std::string>& Words(const std::string& name) const;
   bool HasWord(const std::string& name, const std::string& folded) const;
@@ -153,6 +159,8 @@ class PatternSet {
   std::string lang_;
   std::vector<Rule> rules_;
   std::vector<Rule> claim_rules_;
+  std::unique_ptr<RE2::Set> sentence_set_;  // the sentence rules' regexes
+  std::vector<int> sentence_index_;         // set pattern -> index in rules_
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
   // flat: use every macro's flat form (what the regex means, for macros.def
