@@ -295,6 +295,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
 
   std::vector<Work> work;
   for (const auto& s : spans) work.push_back({s, true, {}, false, 0, 0});
+  std::vector<int> left_rules, right_rules;  // buffers of the loop below
 
   for (size_t qi = 0; qi < work.size(); ++qi) {
     Work& w = work[qi];
@@ -317,6 +318,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     std::string_view left = text.substr(lb, q.open - lb);
     std::string_view right = text.substr(q.after, rb - q.after);
 
+    // The rules that match the windows at all (one pass per side), when known.
+    const bool left_known = ps.RulesIn(RuleScope::kBefore, re2::StringPiece(left.data(), left.size()), &left_rules);
+    const bool right_known = ps.RulesIn(RuleScope::kAfter, re2::StringPiece(right.data(), right.size()), &right_rules);
     // The best candidate is the highest score, the first rule in file order on a tie.
     Candidate best;
     size_t best_index = 0;
@@ -326,6 +330,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       if (have_best && (r.confidence < best.score || (r.confidence == best.score && ri > best_index))) continue;
       if (r.max_words && CountWords(text.substr(q.begin, q.end - q.begin)) > static_cast<size_t>(r.max_words)) continue;
       std::string_view ctx = r.scope == RuleScope::kAfter ? right : left;
+      const bool known = r.scope == RuleScope::kAfter ? right_known : left_known;
+      const std::vector<int>& matching_rules = r.scope == RuleScope::kAfter ? right_rules : left_rules;
+      if (known && !std::binary_search(matching_rules.begin(), matching_rules.end(), static_cast<int>(ri))) continue;
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
       re2::StringPiece input(ctx.data(), ctx.size());
       RE2::Anchor anchor = r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED;

@@ -374,13 +374,15 @@ bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, siz
   return r.re->Match(text, startpos, endpos, anchor, groups, n);
 }
 
-bool PatternSet::SentenceRulesIn(const re2::StringPiece& text, std::vector<int>* out) const {
+bool PatternSet::RulesIn(RuleScope scope, const re2::StringPiece& text, std::vector<int>* out) const {
   out->clear();
-  if (!sentence_set_) return false;
+  if (scope == RuleScope::kClaim) return false;
+  const ScopeSet& ss = sets_[static_cast<int>(scope)];
+  if (!ss.set) return false;
   RE2::Set::ErrorInfo err;
   std::vector<int> hits;
-  if (!sentence_set_->Match(text, &hits, &err) && err.kind != RE2::Set::kNoError) return false;
-  for (int h : hits) out->push_back(sentence_index_[static_cast<size_t>(h)]);
+  if (!ss.set->Match(text, &hits, &err) && err.kind != RE2::Set::kNoError) return false;
+  for (int h : hits) out->push_back(ss.index[static_cast<size_t>(h)]);
   std::sort(out->begin(), out->end());
   return true;
 }
@@ -682,15 +684,18 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
     }
   }
   if (ps->rules_.empty()) return NotFound("no rules (*.rules) in " + lang_dir);
-  // One set of the sentence rules, to run only those that match a piece.
-  auto set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
-  bool set_ok = true;
-  for (size_t i = 0; i < ps->rules_.size() && set_ok; ++i) {
-    if (ps->rules_[i].scope != RuleScope::kSentence) continue;
-    set_ok = set->Add(ps->rules_[i].re->pattern(), nullptr) >= 0;
-    ps->sentence_index_.push_back(static_cast<int>(i));
+  // One set per scope, to run only the rules that match a piece.
+  for (RuleScope scope : {RuleScope::kBefore, RuleScope::kAfter, RuleScope::kSentence}) {
+    ScopeSet& ss = ps->sets_[static_cast<int>(scope)];
+    auto set = std::make_unique<RE2::Set>(opts, scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED);
+    bool set_ok = true;
+    for (size_t i = 0; i < ps->rules_.size() && set_ok; ++i) {
+      if (ps->rules_[i].scope != scope) continue;
+      set_ok = set->Add(ps->rules_[i].re->pattern(), nullptr) >= 0;
+      ss.index.push_back(static_cast<int>(i));
+    }
+    if (set_ok && !ss.index.empty() && set->Compile()) ss.set = std::move(set);
   }
-  if (set_ok && !ps->sentence_index_.empty() && set->Compile()) ps->sentence_set_ = std::move(set);
   return ps;
 }
 

@@ -138,7 +138,12 @@ class PatternSet {
   // (their regexes on `text` alone, as RE2::Match sees it), all in one RE2::Set
   // pass, into *out (sorted). False when that could not be told (the set's DFA
   // ran out of memory): then every sentence rule may match.
-  bool SentenceRulesIn(const re2::StringPiece& text, std::vector<int>* out) const;
+  bool SentenceRulesIn(const re2::StringPiece& text, std::vector<int>* out) const {
+    return RulesIn(RuleScope::kSentence, text, out);
+  }
+  // The same for the rules of `scope` (before: unanchored, after: anchored at
+  // the start of `text`, as the extractor matches them).
+  bool RulesIn(RuleScope scope, const re2::StringPiece& text, std::vector<int>* out) const;
   // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
   const std::vector<std::string>& Words(const std::string& name) const;
   bool HasWord(const std::string& name, const std::string& folded) const;
@@ -159,8 +164,11 @@ class PatternSet {
   std::string lang_;
   std::vector<Rule> rules_;
   std::vector<Rule> claim_rules_;
-  std::unique_ptr<RE2::Set> sentence_set_;  // the sentence rules' regexes
-  std::vector<int> sentence_index_;         // set pattern -> index in rules_
+  struct ScopeSet {
+    std::unique_ptr<RE2::Set> set;  // the regexes of one scope's rules
+    std::vector<int> index;         // set pattern -> index in rules_
+  };
+  ScopeSet sets_[3];                // by RuleScope: before, after, sentence
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
   // flat: use every macro's flat form (what the regex means, for macros.def
