@@ -321,6 +321,12 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // The rules that match the windows at all (one pass per side), when known.
     const bool left_known = ps.RulesIn(RuleScope::kBefore, re2::StringPiece(left.data(), left.size()), &left_rules);
     const bool right_known = ps.RulesIn(RuleScope::kAfter, re2::StringPiece(right.data(), right.size()), &right_rules);
+    // The quote's words, counted once when a rule asks.
+    size_t n_words = std::string::npos;
+    auto quote_words = [&] {
+      if (n_words == std::string::npos) n_words = CountWords(text.substr(q.begin, q.end - q.begin));
+      return n_words;
+    };
     // The best candidate is the highest score, the first rule in file order on a tie.
     Candidate best;
     size_t best_index = 0;
@@ -328,7 +334,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     for (size_t ri : by_confidence) {
       const Rule& r = ps.rules()[ri];
       if (have_best && (r.confidence < best.score || (r.confidence == best.score && ri > best_index))) continue;
-      if (r.max_words && CountWords(text.substr(q.begin, q.end - q.begin)) > static_cast<size_t>(r.max_words)) continue;
+      if (r.max_words && quote_words() > static_cast<size_t>(r.max_words)) continue;
       std::string_view ctx = r.scope == RuleScope::kAfter ? right : left;
       const bool known = r.scope == RuleScope::kAfter ? right_known : left_known;
       const std::vector<int>& matching_rules = r.scope == RuleScope::kAfter ? right_rules : left_rules;

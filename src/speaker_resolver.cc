@@ -169,6 +169,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return true;
   };
 
+  // the run [last_start, last_end] of tokens and whether it is a relay's name
+  size_t last_start = std::string::npos, last_end = std::string::npos;
+  bool last_found = false;
   size_t k = 0;
   while (k < toks.size()) {
     if (inside_quote(k) || !is_upper_tok(k)) { ++k; continue; }
@@ -189,8 +192,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         std::string_view so_far = text_.substr(toks[start].begin, toks[end - 1].end - toks[start].begin);
         std::string_view longer = text_.substr(toks[start].begin, toks[end].end - toks[start].begin);
         std::string_view pair = text_.substr(toks[end - 1].begin, toks[end].end - toks[end - 1].begin);
-        if (!relays_.Find(longer) && !relays_.Find(pair))
-          relay_break = relays_.Find(so_far) ||
+        // so_far is the `longer` of the step before when the run grew by one
+        // word: its answer is kept (Find depends on the words only)
+        const bool longer_found = relays_.Find(longer) != nullptr;
+        const bool so_far_known = last_start == start && last_end == end - 1;
+        const bool so_far_found = last_found;
+        last_start = start;
+        last_end = end;
+        last_found = longer_found;
+        if (!longer_found && !relays_.Find(pair))
+          relay_break = (so_far_known ? so_far_found : relays_.Find(so_far) != nullptr) ||
                         (AllCaps(toks[end - 1].text) && relays_.Find(toks[end - 1].text) && !AllCaps(toks[end].text));
       }
       if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
