@@ -215,7 +215,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
       // A match test without groups runs on RE2's DFA; groups only on a hit.
       if (!r.re->Match(input, 0, sentence.size(), RE2::UNANCHORED, nullptr, 0)) continue;
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
-      if (!r.re->Match(input, 0, sentence.size(), RE2::UNANCHORED, g.data(), g.size())) continue;
+      if (!MatchRule(r, input, 0, sentence.size(), RE2::UNANCHORED, g.data(), static_cast<int>(g.size()))) continue;
       Claim c;
       if (!evaluate(r, g, &c)) continue;
       if (!found || r.confidence > best.rule->confidence ||
@@ -231,7 +231,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
       size_t pos = 0;
       while (pos <= sentence.size() &&
-             r.re->Match(input, pos, sentence.size(), RE2::UNANCHORED, g.data(), g.size())) {
+             MatchRule(r, input, pos, sentence.size(), RE2::UNANCHORED, g.data(), static_cast<int>(g.size()))) {
         add_via(&best.via, normalize_via(Group(g, r.via_group), r));
         size_t next = g[0].data() - sentence.data() + std::max<size_t>(g[0].size(), 1);
         if (next <= pos) break;

@@ -32,6 +32,15 @@ Result<std::unique_ptr<Extractor>> Extractor::Load(const std::string& dir) {
     x->patterns_[lang] = std::move(ps).value();
   }
   if (x->patterns_.empty()) return NotFound("no language directories in " + dir);
+  if (x->patterns_.size() > 64) return InvalidArgument("more than 64 language directories in " + dir);
+  size_t k = 0;
+  for (const auto& [l, ps] : x->patterns_) {
+    for (const auto& f : ps->Words(LexName(Lex::DETECT))) {
+      x->detect_[f] |= uint64_t{1} << k;
+      x->detect_max_ = std::max(x->detect_max_, f.size());
+    }
+    ++k;
+  }
   return x;
 }
 
@@ -41,7 +50,16 @@ std::vector<std::string> Extractor::languages() const {
   return out;
 }
 
+namespace {
+// The language is read from the first kDetectBytes bytes of the text.
+constexpr size_t kDetectBytes = 4000;
+}  // namespace
+
 std::string Extractor::DetectLanguage(const Article& a) const {
+  return DetectFromTokens(a, Tokenize(std::string_view(a.text).substr(0, kDetectBytes)));
+}
+
+std::string Extractor::DetectFromTokens(const Article& a, const std::vector<Token>& tokens) const {
   if (a.language.size() >= 2) {
     std::string l = Fold(a.language.substr(0, 2));
     if (patterns_.count(l)) return l;
@@ -50,10 +68,23 @@ std::string Extractor::DetectLanguage(const Article& a) const {
   // the most hits wins, "en" (or the first language) when nothing hits.
   std::vector<int> score(patterns_.size(), 0);
   std::string f;  // one buffer for every folded word
-  for (const auto& t : Tokenize(std::string_view(a.text).substr(0, 4000))) {
-    FoldInto(t.text, &f);
-    size_t k = 0;
-    for (const auto& [l, ps] : patterns_) score[k++] += ps->HasWord(Lex::DETECT, f);
+  auto count = [&](std::string_view word) {
+    if (!FoldIntoAtMost(word, detect_max_, &f)) return;  // longer than any DETECT word
+    auto it = detect_.find(std::string_view(f));
+    if (it == detect_.end()) return;
+    for (size_t k = 0; k < score.size(); ++k) score[k] += (it->second >> k) & 1;
+  };
+  // The words of Tokenize(text.substr(0, kDetectBytes)): those of the whole
+  // text that end 8 bytes or more before the cut are the same (what follows a
+  // word decides its end through at most two code points: a joiner and the
+  // letter after it, as in "l’a"), and the text from the next word on is
+  // tokenized again as cut.
+  std::string_view head = std::string_view(a.text).substr(0, kDetectBytes);
+  for (const auto& t : tokens) {
+    if (t.end + 8 <= head.size()) { count(t.text); continue; }
+    if (t.begin < head.size())
+      for (const auto& c : Tokenize(head.substr(t.begin), t.begin)) count(c.text);
+    break;
   }
   std::string best = patterns_.count("en") ? "en" : patterns_.begin()->first;
   int best_score = 0;
@@ -138,14 +169,19 @@ struct Candidate {
 Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts) const {
   Extraction out;
   out.doc = article.id;
-  out.lang = opts.lang == "auto" || opts.lang.empty() ? DetectLanguage(article) : opts.lang;
-  auto pit = patterns_.find(out.lang);
-  if (pit == patterns_.end()) pit = patterns_.begin();
-  const PatternSet& ps = *pit->second;
   // Very long texts (a 50 MB dump is not an article) are cut at paragraph
   // breaks into pieces of at most kChunk bytes, each read on its own, so the
   // work stays linear; speakers are then resolved within a piece only.
   constexpr size_t kChunk = 1 << 20;
+  // A text of one piece is split into words once, for the language and the speakers.
+  const bool one_piece = article.text.size() <= kChunk;
+  std::vector<Token> tokens;
+  if (one_piece) tokens = Tokenize(article.text);
+  const bool detect = opts.lang == "auto" || opts.lang.empty();
+  out.lang = !detect ? opts.lang : one_piece ? DetectFromTokens(article, tokens) : DetectLanguage(article);
+  auto pit = patterns_.find(out.lang);
+  if (pit == patterns_.end()) pit = patterns_.begin();
+  const PatternSet& ps = *pit->second;
   std::string_view all = article.text;
   size_t base = 0, base_cp = 0;
   while (base < all.size()) {
@@ -158,7 +194,7 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
       }
       len = std::max<size_t>(cut - base, 1);
     }
-    ExtractRange(all.substr(base, len), base, base_cp, ps, opts, &out.quotes);
+    ExtractRange(all.substr(base, len), base, base_cp, ps, opts, one_piece ? &tokens : nullptr, &out.quotes);
     for (size_t i = base; i < base + len;) { NextCodePoint(all, i); ++base_cp; }
     base += len;
   }
@@ -166,12 +202,14 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
 }
 
 void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
-                             const ExtractOptions& opts, std::vector<ExtractedQuote>* quotes) const {
+                             const ExtractOptions& opts, std::vector<Token>* tokens,
+                             std::vector<ExtractedQuote>* quotes) const {
   (void)opts;
 
   std::vector<QuoteSpan> spans = FindQuoteSpans(text, ps.lang() == "en");
   std::vector<size_t> starts = SentenceStarts(text, spans, ps);
-  SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts);
+  SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts,
+                           tokens ? std::move(*tokens) : Tokenize(text));
 
   auto sentence_of = [&](size_t pos) -> std::pair<size_t, size_t> {
     auto it = std::upper_bound(starts.begin(), starts.end(), pos);
@@ -208,17 +246,22 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   };
   // Relays and documents that `sentence` rules find in text[b, e) of `in`
   // (the text with quotations blanked out).
+  std::vector<int> matching;  // find_via's buffer
   auto find_via = [&](std::string_view in, size_t b, size_t e, std::vector<ViaHit>* hits) {
     std::string_view piece = in.substr(b, e - b);
-    for (const Rule& r : ps.rules()) {
+    re2::StringPiece input(piece.data(), piece.size());
+    // the rules that match somewhere in the piece (one pass), when that is known
+    const bool known = ps.SentenceRulesIn(input, &matching);
+    for (size_t ri = 0; ri < ps.rules().size(); ++ri) {
+      const Rule& r = ps.rules()[ri];
       if (r.scope != RuleScope::kSentence) continue;
-      re2::StringPiece input(piece.data(), piece.size());
+      if (known && !std::binary_search(matching.begin(), matching.end(), static_cast<int>(ri))) continue;
       // No separate test without groups: RE2::Match runs its DFA first anyway
       // and fails there, so a test would only add a second DFA pass on a hit.
       std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);
       size_t pos = 0;
       while (pos <= piece.size() &&
-             r.re->Match(input, pos, piece.size(), RE2::UNANCHORED, groups.data(), groups.size())) {
+             MatchRule(r, input, pos, piece.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
         const re2::StringPiece& g = groups[r.via_group];
         if (g.data()) {
           std::string name = normalize_via(std::string_view(g.data(), g.size()), r);
@@ -252,6 +295,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
 
   std::vector<Work> work;
   for (const auto& s : spans) work.push_back({s, true, {}, false, 0, 0});
+  std::vector<int> left_rules, right_rules;  // buffers of the loop below
 
   for (size_t qi = 0; qi < work.size(); ++qi) {
     Work& w = work[qi];
@@ -274,6 +318,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     std::string_view left = text.substr(lb, q.open - lb);
     std::string_view right = text.substr(q.after, rb - q.after);
 
+    // The rules that match the windows at all (one pass per side), when known.
+    const bool left_known = ps.RulesIn(RuleScope::kBefore, re2::StringPiece(left.data(), left.size()), &left_rules);
+    const bool right_known = ps.RulesIn(RuleScope::kAfter, re2::StringPiece(right.data(), right.size()), &right_rules);
+    // The quote's words, counted once when a rule asks.
+    size_t n_words = std::string::npos;
+    auto quote_words = [&] {
+      if (n_words == std::string::npos) n_words = CountWords(text.substr(q.begin, q.end - q.begin));
+      return n_words;
+    };
     // The best candidate is the highest score, the first rule in file order on a tie.
     Candidate best;
     size_t best_index = 0;
@@ -281,14 +334,17 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     for (size_t ri : by_confidence) {
       const Rule& r = ps.rules()[ri];
       if (have_best && (r.confidence < best.score || (r.confidence == best.score && ri > best_index))) continue;
-      if (r.max_words && CountWords(text.substr(q.begin, q.end - q.begin)) > static_cast<size_t>(r.max_words)) continue;
+      if (r.max_words && quote_words() > static_cast<size_t>(r.max_words)) continue;
       std::string_view ctx = r.scope == RuleScope::kAfter ? right : left;
+      const bool known = r.scope == RuleScope::kAfter ? right_known : left_known;
+      const std::vector<int>& matching_rules = r.scope == RuleScope::kAfter ? right_rules : left_rules;
+      if (known && !std::binary_search(matching_rules.begin(), matching_rules.end(), static_cast<int>(ri))) continue;
       std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
       re2::StringPiece input(ctx.data(), ctx.size());
       RE2::Anchor anchor = r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED;
       // One call: RE2::Match rules a window out on its DFA before it looks
       // for groups (a separate test would add a second DFA pass on a hit).
-      if (!r.re->Match(input, 0, ctx.size(), anchor, g.data(), g.size())) continue;
+      if (!MatchRule(r, input, 0, ctx.size(), anchor, g.data(), static_cast<int>(g.size()))) continue;
       if (!r.unless.empty()) {
         bool veto = false;
         for (const auto& t : Tokenize(std::string_view(g[0].data(), g[0].size())))

@@ -13,12 +13,15 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "article.h"
 #include "gazetteer.h"
 #include "pattern_set.h"
 #include "result.h"
+#include "text.h"
 
 namespace quotetrail {
 
@@ -68,10 +71,23 @@ class Extractor {
   Extractor() = default;
   // Extracts the quotes of `text`, which starts at byte `base` (code point
   // `base_cp`) of the article, appending them to *quotes.
+  // `tokens`, when not null, is Tokenize(text) (taken over by the speaker resolver).
   void ExtractRange(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
-                    const ExtractOptions& opts, std::vector<ExtractedQuote>* quotes) const;
+                    const ExtractOptions& opts, std::vector<Token>* tokens,
+                    std::vector<ExtractedQuote>* quotes) const;
+  // DetectLanguage for an article without a usable language field, from the
+  // words of Tokenize(a.text) (`tokens`).
+  std::string DetectFromTokens(const Article& a, const std::vector<Token>& tokens) const;
   std::unique_ptr<Gazetteer> gazetteer_;
   std::map<std::string, std::unique_ptr<PatternSet>> patterns_;
+  // DetectLanguage's words: each folded DETECT form -> bit k set when the k-th
+  // language of patterns_ lists it; detect_max_ is the longest form in bytes.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> detect_;
+  size_t detect_max_ = 0;
 };
 
 }  // namespace quotetrail

@@ -1,5 +1,6 @@
 #include "gazetteer.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -80,6 +81,7 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
     forms.push_back(r.name);
     for (const auto& a : forms) {
       g->by_alias_.emplace(Fold(a), idx);
+      g->max_alias_ = std::max(g->max_alias_, Fold(a).size());
       g->spelled_.emplace(Fold(a), Form{idx, a});
       auto toks = Tokenize(a);
       if (toks.size() >= 2 && IsArticle(toks[0].text))
@@ -91,8 +93,10 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
 }
 
 const Relay* Gazetteer::Find(std::string_view alias) const {
-  std::string f = Fold(alias);
-  auto it = by_alias_.find(f);
+  // one buffer per thread; a form longer than every alias (and "the ") is none
+  thread_local std::string f;
+  if (!FoldIntoAtMost(alias, max_alias_ + 4, &f)) return nullptr;
+  auto it = by_alias_.find(std::string_view(f));
   if (it == by_alias_.end() && f.rfind("the ", 0) == 0) it = by_alias_.find(std::string_view(f).substr(4));
   return it == by_alias_.end() ? nullptr : &relays_[it->second];
 }

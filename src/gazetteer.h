@@ -64,6 +64,7 @@ class Gazetteer {
   };
   // folded alias -> index (a hash map: Find runs for every word of every name)
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> by_alias_;
+  size_t max_alias_ = 0;  // the longest key of by_alias_, in bytes
   std::multimap<std::string, Form> spelled_;  // folded alias -> its spellings
   std::multimap<std::string, Form> bare_;     // folded alias minus article -> full alias
 };

@@ -1,6 +1,7 @@
 #include "pattern_set.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -190,7 +191,201 @@ std::map<char32_t, char32_t> FoldClasses(const std::map<std::string, std::vector
   return out;
 }
 
+// What MatchRule's splits need to know of a regex's top level (outside
+// every group): whether it has an alternative (|) or a flag setting for the
+// rest of the regex ("(?i)"), either of which would make a part compiled
+// alone mean something else; and where its last capture group (by opening
+// position) ends when that group stands at the top level with no quantifier
+// after it (npos otherwise).
+struct RegexShape {
+  bool top_alternation = false;
+  bool top_flags = false;
+  size_t after_last_group = std::string::npos;
+};
+
+RegexShape ShapeOf(const std::string& re) {
+  RegexShape out;
+  struct Open { bool capture; bool top; };
+  std::vector<Open> stack;
+  bool last_capture_top = false;   // the last capture group opened at the top level
+  size_t last_capture_depth = 0;   // stack size when it opened
+  bool last_capture_open = false;  // it is not closed yet
+  size_t last_close = std::string::npos;
+  for (size_t i = 0; i < re.size();) {
+    char c = re[i];
+    if (c == '\\') { i += 2; continue; }
+    if (c == '[') {  // a class: skip to its end
+      ++i;
+      if (i < re.size() && re[i] == '^') ++i;
+      if (i < re.size() && re[i] == ']') ++i;
+      while (i < re.size() && re[i] != ']') {
+        if (re[i] == '\\') { i += 2; continue; }
+        if (re[i] == '[' && i + 1 < re.size() && re[i + 1] == ':') {
+          size_t e = re.find(":]", i + 2);
+          i = e == std::string::npos ? re.size() : e + 2;
+          continue;
+        }
+        ++i;
+      }
+      ++i;
+      continue;
+    }
+    if (c == '(') {
+      bool capture = !(i + 1 < re.size() && re[i + 1] == '?') ||
+                     re.compare(i, 4, "(?P<") == 0;
+      if (!capture && stack.empty()) {
+        // "(?flags)" at the top level sets them for the rest of the regex
+        size_t j = i + 2;
+        while (j < re.size() && (std::isalpha(static_cast<unsigned char>(re[j])) || re[j] == '-')) ++j;
+        if (j < re.size() && re[j] == ')') out.top_flags = true;
+      }
+      if (capture) {
+        last_capture_top = stack.empty();
+        last_capture_depth = stack.size();
+        last_capture_open = true;
+        last_close = std::string::npos;
+      }
+      stack.push_back({capture, stack.empty()});
+      ++i;
+      continue;
+    }
+    if (c == ')') {
+      if (stack.empty()) return RegexShape{true, true, std::string::npos};  // unbalanced: no split
+      stack.pop_back();
+      if (last_capture_open && stack.size() == last_capture_depth) {
+        last_capture_open = false;
+        last_close = i + 1;
+      }
+      ++i;
+      continue;
+    }
+    if (c == '|' && stack.empty()) out.top_alternation = true;
+    ++i;
+  }
+  if (last_capture_top && last_close != std::string::npos && last_close < re.size() &&
+      std::string_view("?*+{").find(re[last_close]) == std::string_view::npos)
+    out.after_last_group = last_close;
+  return out;
+}
+
+// When `re` opens with a lazy group of one character class,
+// "(?P<name>[...]+?)" (or "(?P<name>(?:[...]+?))", as a macro expands, or with
+// "{N,M}?" / "{N,}?" for "+?", N >= 1), returns what follows it and sets
+// *min_chars to N (1 for "+?"); "" otherwise.
+std::string AfterLazyLead(const std::string& re, int* min_chars) {
+  if (re.rfind("(?P<", 0) != 0) return "";
+  size_t i = re.find('>');
+  if (i == std::string::npos) return "";
+  ++i;
+  bool wrapped = re.compare(i, 3, "(?:") == 0;
+  if (wrapped) i += 3;
+  if (i >= re.size() || re[i] != '[') return "";
+  ++i;
+  if (i < re.size() && re[i] == '^') ++i;
+  if (i < re.size() && re[i] == ']') ++i;  // a literal ] first
+  for (;;) {
+    if (i >= re.size()) return "";
+    if (re[i] == '\\') { i += 2; continue; }
+    if (re[i] == '[' && i + 1 < re.size() && re[i + 1] == ':') {  // [:alpha:]
+      size_t c = re.find(":]", i + 2);
+      if (c == std::string::npos) return "";
+      i = c + 2;
+      continue;
+    }
+    if (re[i] == ']') break;
+    ++i;
+  }
+  ++i;
+  *min_chars = 1;
+  if (re.compare(i, 1, "{") == 0) {  // {N,M}? or {N,}?
+    size_t j = i + 1;
+    int lo = 0;
+    while (j < re.size() && std::isdigit(static_cast<unsigned char>(re[j])) && lo < 10000) lo = lo * 10 + (re[j++] - '0');
+    if (j == i + 1 || lo < 1 || j >= re.size() || re[j] != ',') return "";
+    ++j;
+    while (j < re.size() && std::isdigit(static_cast<unsigned char>(re[j]))) ++j;
+    if (j >= re.size() || re[j] != '}') return "";
+    *min_chars = lo;
+    i = j + 1;
+  } else if (re.compare(i, 1, "+") == 0) {
+    ++i;
+  } else {
+    return "";
+  }
+  std::string close = wrapped ? "?))" : "?)";
+  if (re.compare(i, close.size(), close) != 0) return "";
+  RegexShape shape = ShapeOf(re);
+  if (shape.top_alternation || shape.top_flags) return "";
+  return re.substr(i + close.size());
+}
+
 }  // namespace
+
+namespace {
+
+// The groups of `head` + `tail` (Rule::head, Rule::tail) for its match that
+// starts at `start` and ends at `end`: head's own match from `start` (its
+// first choice), when the tail matches from there on and ends at `end`. The
+// whole regex tries head's choices in order and takes the first the tail can
+// follow, so head's first choice is its choice then. False when that does
+// not hold (the caller falls back).
+bool HeadTailGroups(const RE2& head, const RE2& tail, const re2::StringPiece& text, size_t start,
+                    size_t end, size_t endpos, re2::StringPiece* groups, int n) {
+  if (!head.Match(text, start, endpos, RE2::ANCHOR_START, groups, n)) return false;
+  const size_t m = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
+  re2::StringPiece t;
+  if (m > end || !tail.Match(text, m, endpos, RE2::ANCHOR_START, &t, 1)) return false;
+  return static_cast<size_t>(t.data() - text.data()) + t.size() == end;
+}
+
+}  // namespace
+
+bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
+               RE2::Anchor anchor, re2::StringPiece* groups, int n) {
+  constexpr int kMaxGroups = 16;
+  if ((!r.rest && !r.head) || n < 2 || n > kMaxGroups)
+    return r.re->Match(text, startpos, endpos, anchor, groups, n);
+  if (!r.re->Match(text, startpos, endpos, anchor, groups, 1)) return false;
+  const size_t s = static_cast<size_t>(groups[0].data() - text.data());
+  const size_t e = s + groups[0].size();
+  re2::StringPiece g[kMaxGroups];
+  if (!r.rest) {  // head + tail = the whole regex
+    if (HeadTailGroups(*r.head, *r.tail, text, s, e, endpos, g, n)) {
+      for (int i = 1; i < n; ++i) groups[i] = g[i];
+      return true;
+    }
+  } else if (s < e) {
+    // REST may start after the lead's fewest code points
+    size_t k0 = s;
+    for (int i = 0; i < r.lead_min && k0 < e; ++i) NextCodePoint(std::string_view(text.data(), text.size()), k0);
+    // without head + tail: REST's groups at once; with them: where REST
+    // starts (its DFA only), then the groups from head + tail
+    const int want = r.head ? 1 : n - 1;
+    if (k0 <= e && r.rest->Match(text, k0, endpos, RE2::UNANCHORED, g, want)) {
+      const size_t k = static_cast<size_t>(g[0].data() - text.data());
+      if (k < e && k + g[0].size() == e && (static_cast<unsigned char>(text[k]) & 0xC0) != 0x80 &&
+          (!r.head || HeadTailGroups(*r.head, *r.tail, text, k, e, endpos, g, n - 1))) {
+        groups[1] = re2::StringPiece(text.data() + s, k - s);
+        for (int i = 1; i < n - 1; ++i) groups[i + 1] = g[i];
+        return true;
+      }
+    }
+  }
+  return r.re->Match(text, startpos, endpos, anchor, groups, n);
+}
+
+bool PatternSet::RulesIn(RuleScope scope, const re2::StringPiece& text, std::vector<int>* out) const {
+  out->clear();
+  if (scope == RuleScope::kClaim) return false;
+  const ScopeSet& ss = sets_[static_cast<int>(scope)];
+  if (!ss.set) return false;
+  RE2::Set::ErrorInfo err;
+  std::vector<int> hits;
+  if (!ss.set->Match(text, &hits, &err) && err.kind != RE2::Set::kNoError) return false;
+  for (int h : hits) out->push_back(ss.index[static_cast<size_t>(h)]);
+  std::sort(out->begin(), out->end());
+  return true;
+}
 
 Status LoadLexiconDir(const std::string& dir, std::map<std::string, std::vector<std::string>>* out) {
   std::error_code ec;
@@ -439,6 +634,34 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       p.rule.cue_group = group("cue");
       p.rule.via_group = group("via");
       p.rule.claim_group = group("claim");
+      int lead_min = 1;
+      if (std::string rest = AfterLazyLead(expanded, &lead_min); !rest.empty()) {
+        auto rre = std::make_unique<RE2>(rest, opts);
+        // REST's groups must be the rule's from 2 on, named alike
+        bool same = rre->ok() && rre->NumberOfCapturingGroups() + 1 == re->NumberOfCapturingGroups();
+        for (const auto& [g, idx] : rre->NamedCapturingGroups()) {
+          auto it = groups.find(g);
+          if (it == groups.end() || it->second != idx + 1) same = false;
+        }
+        if (same) {
+          p.rule.rest = std::move(rre);
+          p.rule.lead_min = lead_min;
+        }
+      }
+      // The regex whose groups are looked for (REST, else the whole one) as
+      // head + tail, the tail holding no group.
+      const std::string& cap = p.rule.rest ? p.rule.rest->pattern() : expanded;
+      if (RegexShape shape = ShapeOf(cap); !shape.top_alternation && !shape.top_flags &&
+                                           shape.after_last_group != std::string::npos) {
+        auto hre = std::make_unique<RE2>(cap.substr(0, shape.after_last_group), opts);
+        auto tre = std::make_unique<RE2>(cap.substr(shape.after_last_group), opts);
+        const RE2& whole = p.rule.rest ? *p.rule.rest : *re;
+        if (hre->ok() && tre->ok() && tre->NumberOfCapturingGroups() == 0 &&
+            hre->NumberOfCapturingGroups() == whole.NumberOfCapturingGroups()) {
+          p.rule.head = std::move(hre);
+          p.rule.tail = std::move(tre);
+        }
+      }
       for (const auto& [g, _] : groups)
         if (g != "speaker" && g != "cue" && g != "via" && g != "claim")
           return InvalidArgument(where + ": rule " + p.rule.id + ": unknown group '" + g + "' (speaker, cue, via, claim)");
@@ -461,6 +684,18 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
     }
   }
   if (ps->rules_.empty()) return NotFound("no rules (*.rules) in " + lang_dir);
+  // One set per scope, to run only the rules that match a piece.
+  for (RuleScope scope : {RuleScope::kBefore, RuleScope::kAfter, RuleScope::kSentence}) {
+    ScopeSet& ss = ps->sets_[static_cast<int>(scope)];
+    auto set = std::make_unique<RE2::Set>(opts, scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED);
+    bool set_ok = true;
+    for (size_t i = 0; i < ps->rules_.size() && set_ok; ++i) {
+      if (ps->rules_[i].scope != scope) continue;
+      set_ok = set->Add(ps->rules_[i].re->pattern(), nullptr) >= 0;
+      ss.index.push_back(static_cast<int>(i));
+    }
+    if (set_ok && !ss.index.empty() && set->Compile()) ss.set = std::move(set);
+  }
   return ps;
 }
 

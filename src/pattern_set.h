@@ -32,8 +32,9 @@
 //     sees them.
 //   extractors/<lang>/*.cases beside each .rules file (see tests/rules_test.cc).
 //
-// Loading compiles every rule once (log_errors off, bounded memory); a broken
-// rule is an error naming file:line. A PatternSet is immutable after Load and
+// Loading compiles every rule once (log_errors off, bounded memory), with the
+// parts MatchRule uses (Rule::rest/head/tail) and one RE2::Set per scope
+// (RulesIn); a broken rule is an error naming file:line. A PatternSet is immutable after Load and
 // safe to share across threads.
 #pragma once
 
@@ -46,6 +47,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "result.h"
 
@@ -92,7 +94,32 @@ struct Rule {
   int claim_group = 0;    // claim rules only
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
   std::string unless;     // lexicon: the rule does not apply when its match holds one of its words
+  // When the expanded regex opens with a lazy character-class group,
+  // "(?P<speaker>[^...]+?)REST", `rest` is REST compiled alone (its groups are
+  // the rule's groups from 2 on); MatchRule uses it. nullptr otherwise.
+  std::unique_ptr<RE2> rest;
+  int lead_min = 1;  // the fewest code points of that group ("{2,160}?": 2)
+  // The regex MatchRule looks for groups in (REST, else the whole one) cut
+  // after its last group, "HEAD(?P<cue>...)TAIL", when the group stands at its
+  // top level and TAIL holds no group; nullptr otherwise.
+  std::unique_ptr<RE2> head, tail;
 };
+
+// r.re->Match(text, startpos, endpos, anchor, groups, n), with the same result
+// and groups, found so that RE2's NFA (what finds groups, some 300 cycles a
+// byte on these programs) runs over as few bytes as possible; RE2's DFA finds
+// the whole match [s, e) first, without groups. For a rule with a `rest`,
+// REST is then looked for from the lead's fewest code points after s on: its
+// leftmost start k is where the lazy group stops (the shortest lead that lets
+// the rest match, as the whole regex decides), so the group is [s, k) and the
+// others are REST's. With `head` and `tail`, the groups of the regex they cut
+// (REST from k, or the whole one from s) are head's own first match there,
+// when the tail matches from its end to e: the regex tries head's choices in
+// order and takes the first the tail can follow. Whenever a step does not
+// hold up (REST starts inside a code point, an end differs) it falls back to
+// the one-call match. Thread-safe (RE2 is).
+bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
+               RE2::Anchor anchor, re2::StringPiece* groups, int n);
 
 class PatternSet {
  public:
@@ -108,6 +135,16 @@ class PatternSet {
   const std::vector<Rule>& rules() const { return rules_; }
   // The `scope claim` rules, in file order (empty when there are none).
   const std::vector<Rule>& claim_rules() const { return claim_rules_; }
+  // Which `sentence` rules (indices into rules()) match somewhere in `text`
+  // (their regexes on `text` alone, as RE2::Match sees it), all in one RE2::Set
+  // pass, into *out (sorted). False when that could not be told (the set's DFA
+  // ran out of memory): then every sentence rule may match.
+  bool SentenceRulesIn(const re2::StringPiece& text, std::vector<int>* out) const {
+    return RulesIn(RuleScope::kSentence, text, out);
+  }
+  // The same for the rules of `scope` (before: unanchored, after: anchored at
+  // the start of `text`, as the extractor matches them).
+  bool RulesIn(RuleScope scope, const re2::StringPiece& text, std::vector<int>* out) const;
   // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
   const std::vector<std::string>& Words(const std::string& name) const;
   bool HasWord(const std::string& name, const std::string& folded) const;
@@ -128,6 +165,11 @@ class PatternSet {
   std::string lang_;
   std::vector<Rule> rules_;
   std::vector<Rule> claim_rules_;
+  struct ScopeSet {
+    std::unique_ptr<RE2::Set> set;  // the regexes of one scope's rules
+    std::vector<int> index;         // set pattern -> index in rules_
+  };
+  ScopeSet sets_[3];                // by RuleScope: before, after, sentence
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
   // flat: use every macro's flat form (what the regex means, for macros.def

@@ -43,8 +43,13 @@ bool SpeakerResolver::IsWord(Lex lexicon, std::string_view token) const {
 SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
                                  const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
                                  const std::vector<size_t>& sentence_starts)
+    : SpeakerResolver(text, words, relays, quotes, sentence_starts, Tokenize(text)) {}
+
+SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
+                                 const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
+                                 const std::vector<size_t>& sentence_starts, std::vector<Token> tokens)
     : text_(text), words_(words), relays_(relays), sentence_starts_(sentence_starts) {
-  FindNames(quotes, sentence_starts);
+  FindNames(quotes, sentence_starts, std::move(tokens));
 }
 
 std::vector<std::string> SpeakerResolver::ContentWords(std::string_view s) const {
@@ -99,8 +104,7 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
 }
 
 void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
-                                const std::vector<size_t>& sentence_starts) {
-  std::vector<Token> toks = Tokenize(text_);
+                                const std::vector<size_t>& sentence_starts, std::vector<Token> toks) {
   // Each token's folded form, computed on first use and kept: the loops below
   // ask for the same tokens again and again.
   std::vector<std::string> folded(toks.size());
@@ -109,7 +113,22 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (!is_folded[k]) { FoldInto(toks[k].text, &folded[k]); is_folded[k] = 1; }
     return folded[k];
   };
-  auto inside_quote = [&](size_t pos) { return InsideQuote(quotes, pos + 1) || InsideQuote(quotes, pos); };
+  // Each token's word classes (PatternSet::Classes of its folded form), kept too.
+  std::vector<LexMask> masks(toks.size());
+  std::vector<char> is_masked(toks.size(), 0);
+  auto mask_of = [&](size_t k) -> LexMask {
+    if (!is_masked[k]) { masks[k] = words_.Classes(fold_of(k)); is_masked[k] = 1; }
+    return masks[k];
+  };
+  // Whether token k starts inside a quotation, once per token.
+  std::vector<signed char> in_quote(toks.size(), -1);
+  auto inside_quote = [&](size_t k) {
+    if (in_quote[k] < 0) {
+      size_t pos = toks[k].begin;
+      in_quote[k] = InsideQuote(quotes, pos + 1) || InsideQuote(quotes, pos);
+    }
+    return in_quote[k] != 0;
+  };
   auto sentence_initial = [&](size_t k) {
     if (k == 0) return true;
     size_t b = toks[k].begin;
@@ -121,7 +140,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return gap.find('\n') != std::string_view::npos;
   };
   // Words seen capitalised in mid-sentence: sentence-initial words are names only if so.
-  std::unordered_set<std::string> mid_caps;
+  // (views of `folded`, whose strings stay in place)
+  std::unordered_set<std::string_view> mid_caps;
   for (size_t k = 0; k < toks.size(); ++k)
     if (toks[k].upper && !sentence_initial(k)) mid_caps.insert(fold_of(k));
 
@@ -132,19 +152,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (gap == "’" || gap == "'") return true;  // d’Estaing
     return false;
   };
-  auto is_pronoun = [&](const std::string& f) {
-    return words_.HasWord(Lex::PRON_MASC, f) || words_.HasWord(Lex::PRON_FEM, f) ||
-           words_.HasWord(Lex::PRON_PLUR, f) || words_.HasWord(Lex::PRON_NEUT, f);
-  };
+  constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
   auto is_upper_tok = [&](size_t k) {
     if (!toks[k].upper) return false;
     const std::string& f = fold_of(k);
-    if (words_.HasWord(Lex::COMMON_CAP, f) || is_pronoun(f)) return false;
+    const LexMask m = mask_of(k);
+    if (m & (Bit(Lex::COMMON_CAP) | kPronoun)) return false;
     if (sentence_initial(k)) {
-      if (words_.HasWord(Lex::DETERMINER, f) || words_.HasWord(Lex::PREPOSITION, f) ||
-          words_.HasWord(Lex::STOPWORD, f) || words_.HasWord(Lex::PRON_MASC, f) ||
-          words_.HasWord(Lex::PRON_FEM, f) || words_.HasWord(Lex::PRON_PLUR, f) ||
-          words_.HasWord(Lex::PRON_NEUT, f))
+      if (m & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | kPronoun))
         return false;
       bool poss = false;
       std::string base = Fold(StripPossessive(toks[k].text, &poss));
@@ -154,41 +169,51 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return true;
   };
 
+  // the run [last_start, last_end] of tokens and whether it is a relay's name
+  size_t last_start = std::string::npos, last_end = std::string::npos;
+  bool last_found = false;
   size_t k = 0;
   while (k < toks.size()) {
-    if (inside_quote(toks[k].begin) || !is_upper_tok(k)) { ++k; continue; }
+    if (inside_quote(k) || !is_upper_tok(k)) { ++k; continue; }
     size_t start = k, end = k + 1;
-    while (end < toks.size() && !inside_quote(toks[end].begin)) {
+    while (end < toks.size() && !inside_quote(end)) {
       // A relay's name ends the run: "KCNA Kim Jong-un", "RIA Novosti Valentine Sapounov".
       // "du site de Jababeka David Quentin": a given name after a word that is
       // not one starts a new name.
       if (end - start >= 1 && end + 1 < toks.size() && toks[end + 1].upper) {
-        const std::string& fe = fold_of(end);
         const std::string& fp = fold_of(end - 1);
-        bool given = words_.HasWord(Lex::FIRST_MALE, fe) || words_.HasWord(Lex::FIRST_FEMALE, fe);
-        bool prev_given = words_.HasWord(Lex::FIRST_MALE, fp) || words_.HasWord(Lex::FIRST_FEMALE, fp);
-        if (given && !prev_given && fp.size() >= 4 && !words_.HasWord(Lex::TITLE, fp) && !AllCaps(toks[end - 1].text)) break;
+        constexpr LexMask kGiven = Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE);
+        bool given = (mask_of(end) & kGiven) != 0;
+        bool prev_given = (mask_of(end - 1) & kGiven) != 0;
+        if (given && !prev_given && fp.size() >= 4 && !(mask_of(end - 1) & Bit(Lex::TITLE)) && !AllCaps(toks[end - 1].text)) break;
       }
       bool relay_break = false;
       if (end - start <= 4) {
         std::string_view so_far = text_.substr(toks[start].begin, toks[end - 1].end - toks[start].begin);
         std::string_view longer = text_.substr(toks[start].begin, toks[end].end - toks[start].begin);
         std::string_view pair = text_.substr(toks[end - 1].begin, toks[end].end - toks[end - 1].begin);
-        if (!relays_.Find(longer) && !relays_.Find(pair))
-          relay_break = relays_.Find(so_far) ||
+        // so_far is the `longer` of the step before when the run grew by one
+        // word: its answer is kept (Find depends on the words only)
+        const bool longer_found = relays_.Find(longer) != nullptr;
+        const bool so_far_known = last_start == start && last_end == end - 1;
+        const bool so_far_found = last_found;
+        last_start = start;
+        last_end = end;
+        last_found = longer_found;
+        if (!longer_found && !relays_.Find(pair))
+          relay_break = (so_far_known ? so_far_found : relays_.Find(so_far) != nullptr) ||
                         (AllCaps(toks[end - 1].text) && relays_.Find(toks[end - 1].text) && !AllCaps(toks[end].text));
       }
       if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
       // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
       const std::string& f = fold_of(end);
-      bool connector = words_.HasWord(Lex::NAME_CONNECTOR, f) ||
-                       (f == "of" && (words_.HasWord(Lex::ORG_WORD, fold_of(end - 1)) ||
-                                      words_.HasWord(Lex::TITLE, fold_of(end - 1))));
+      bool connector = (mask_of(end) & Bit(Lex::NAME_CONNECTOR)) ||
+                       (f == "of" && (mask_of(end - 1) & (Bit(Lex::ORG_WORD) | Bit(Lex::TITLE))));
       // "Assassinat de Antoine Sollacaro": a connector followed by a full name ends the run
       bool full_name_follows = end + 2 < toks.size() && toks[end + 2].upper && gap_ok(end + 2) &&
                                toks[end + 1].upper && end - start == 1 && f != "of";
       if (connector && !full_name_follows && gap_ok(end) && end + 1 < toks.size() && toks[end + 1].upper &&
-          gap_ok(end + 1) && !inside_quote(toks[end + 1].begin)) {
+          gap_ok(end + 1) && !inside_quote(end + 1)) {
         end += 2;
         continue;
       }

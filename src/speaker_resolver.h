@@ -20,6 +20,7 @@
 #include "gazetteer.h"
 #include "pattern_set.h"
 #include "quote_finder.h"
+#include "text.h"
 
 namespace quotetrail {
 
@@ -46,6 +47,10 @@ class SpeakerResolver {
   SpeakerResolver(std::string_view text, const PatternSet& words, const Gazetteer& relays,
                   const std::vector<QuoteSpan>& quotes,
                   const std::vector<size_t>& sentence_starts);
+  // The same, given the words of the text (Tokenize(text)) already read.
+  SpeakerResolver(std::string_view text, const PatternSet& words, const Gazetteer& relays,
+                  const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts,
+                  std::vector<Token> tokens);
 
   // The mention designating the speaker inside `phrase`, which starts at byte
   // `pos` of the article. kNone when the phrase holds nothing usable.
@@ -85,7 +90,8 @@ class SpeakerResolver {
     bool subject = false;  // a sentence's subject (not a clause's, not a speaker noted later)
   };
 
-  void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts);
+  void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts,
+                 std::vector<Token> toks);
   int AddEntity(const std::vector<std::string_view>& tokens, size_t pos);
   int ExpandToFullest(int entity, size_t pos) const;
   // True when only modifier words (no verb, comma or capitalised word outside a

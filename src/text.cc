@@ -1,5 +1,6 @@
 #include "text.h"
 
+#include <algorithm>
 #include <array>
 
 #include "utf8.h"
@@ -94,10 +95,22 @@ bool FoldBounded(std::string_view s, size_t max, std::string& out) {
     if (out.size() > max) return false;
     const unsigned char b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {  // ASCII: what the general path below does, without decoding
-      ++i;
-      if (b == ' ' || b == '\t' || b == '\n' || b == '\r') { space = !out.empty(); continue; }
+      if (b == ' ' || b == '\t' || b == '\n' || b == '\r') { space = !out.empty(); ++i; continue; }
       if (space) { out += ' '; space = false; }
-      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      // the run of ASCII non-spaces from here (at most what `max` still
+      // allows, plus one), appended at once and lowered in place
+      const size_t limit = max >= s.size() ? s.size() : std::min(s.size(), i + (max - out.size()) + 1);
+      size_t j = i + 1;
+      while (j < limit) {
+        const unsigned char c = static_cast<unsigned char>(s[j]);
+        if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r') break;
+        ++j;
+      }
+      const size_t o = out.size();
+      out.append(s.data() + i, j - i);
+      for (size_t k = o; k < out.size(); ++k)
+        if (out[k] >= 'A' && out[k] <= 'Z') out[k] = static_cast<char>(out[k] + 32);
+      i = j;
       continue;
     }
     char32_t c = NextCodePoint(s, i);
