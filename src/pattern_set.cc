@@ -340,31 +340,71 @@ bool HeadTailGroups(const RE2& head, const RE2& tail, const re2::StringPiece& te
 
 }  // namespace
 
+// Compiles r's RuleParts (once; thread-safe).
+static const RuleParts& PartsOf(const Rule& r) {
+  RuleParts& p = *r.parts;
+  std::call_once(p.once, [&] {
+    const RE2& re = *r.re;
+    const std::string& expanded = re.pattern();
+    const auto& groups = re.NamedCapturingGroups();
+    int lead_min = 1;
+    if (std::string rest = AfterLazyLead(expanded, &lead_min); !rest.empty()) {
+      auto rre = std::make_unique<RE2>(rest, p.options);
+      // REST's groups must be the rule's from 2 on, named alike
+      bool same = rre->ok() && rre->NumberOfCapturingGroups() + 1 == re.NumberOfCapturingGroups();
+      for (const auto& [g, idx] : rre->NamedCapturingGroups()) {
+        auto it = groups.find(g);
+        if (it == groups.end() || it->second != idx + 1) same = false;
+      }
+      if (same) {
+        p.rest = std::move(rre);
+        p.lead_min = lead_min;
+      }
+    }
+    // The regex whose groups are looked for (REST, else the whole one) as
+    // head + tail, the tail holding no group.
+    const std::string& cap = p.rest ? p.rest->pattern() : expanded;
+    if (RegexShape shape = ShapeOf(cap); !shape.top_alternation && !shape.top_flags &&
+                                         shape.after_last_group != std::string::npos) {
+      auto hre = std::make_unique<RE2>(cap.substr(0, shape.after_last_group), p.options);
+      auto tre = std::make_unique<RE2>(cap.substr(shape.after_last_group), p.options);
+      const RE2& whole = p.rest ? *p.rest : re;
+      if (hre->ok() && tre->ok() && tre->NumberOfCapturingGroups() == 0 &&
+          hre->NumberOfCapturingGroups() == whole.NumberOfCapturingGroups()) {
+        p.head = std::move(hre);
+        p.tail = std::move(tre);
+      }
+    }
+  });
+  return p;
+}
+
 bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
                RE2::Anchor anchor, re2::StringPiece* groups, int n) {
   constexpr int kMaxGroups = 16;
-  if ((!r.rest && !r.head) || n < 2 || n > kMaxGroups)
-    return r.re->Match(text, startpos, endpos, anchor, groups, n);
+  if (!r.parts || n < 2 || n > kMaxGroups) return r.re->Match(text, startpos, endpos, anchor, groups, n);
   if (!r.re->Match(text, startpos, endpos, anchor, groups, 1)) return false;
+  const RuleParts& parts = PartsOf(r);
+  if (!parts.rest && !parts.head) return r.re->Match(text, startpos, endpos, anchor, groups, n);
   const size_t s = static_cast<size_t>(groups[0].data() - text.data());
   const size_t e = s + groups[0].size();
   re2::StringPiece g[kMaxGroups];
-  if (!r.rest) {  // head + tail = the whole regex
-    if (HeadTailGroups(*r.head, *r.tail, text, s, e, endpos, g, n)) {
+  if (!parts.rest) {  // head + tail = the whole regex
+    if (HeadTailGroups(*parts.head, *parts.tail, text, s, e, endpos, g, n)) {
       for (int i = 1; i < n; ++i) groups[i] = g[i];
       return true;
     }
   } else if (s < e) {
     // REST may start after the lead's fewest code points
     size_t k0 = s;
-    for (int i = 0; i < r.lead_min && k0 < e; ++i) NextCodePoint(std::string_view(text.data(), text.size()), k0);
+    for (int i = 0; i < parts.lead_min && k0 < e; ++i) NextCodePoint(std::string_view(text.data(), text.size()), k0);
     // without head + tail: REST's groups at once; with them: where REST
     // starts (its DFA only), then the groups from head + tail
-    const int want = r.head ? 1 : n - 1;
-    if (k0 <= e && r.rest->Match(text, k0, endpos, RE2::UNANCHORED, g, want)) {
+    const int want = parts.head ? 1 : n - 1;
+    if (k0 <= e && parts.rest->Match(text, k0, endpos, RE2::UNANCHORED, g, want)) {
       const size_t k = static_cast<size_t>(g[0].data() - text.data());
       if (k < e && k + g[0].size() == e && (static_cast<unsigned char>(text[k]) & 0xC0) != 0x80 &&
-          (!r.head || HeadTailGroups(*r.head, *r.tail, text, k, e, endpos, g, n - 1))) {
+          (!parts.head || HeadTailGroups(*parts.head, *parts.tail, text, k, e, endpos, g, n - 1))) {
         groups[1] = re2::StringPiece(text.data() + s, k - s);
         for (int i = 1; i < n - 1; ++i) groups[i + 1] = g[i];
         return true;
@@ -634,34 +674,8 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       p.rule.cue_group = group("cue");
       p.rule.via_group = group("via");
       p.rule.claim_group = group("claim");
-      int lead_min = 1;
-      if (std::string rest = AfterLazyLead(expanded, &lead_min); !rest.empty()) {
-        auto rre = std::make_unique<RE2>(rest, opts);
-        // REST's groups must be the rule's from 2 on, named alike
-        bool same = rre->ok() && rre->NumberOfCapturingGroups() + 1 == re->NumberOfCapturingGroups();
-        for (const auto& [g, idx] : rre->NamedCapturingGroups()) {
-          auto it = groups.find(g);
-          if (it == groups.end() || it->second != idx + 1) same = false;
-        }
-        if (same) {
-          p.rule.rest = std::move(rre);
-          p.rule.lead_min = lead_min;
-        }
-      }
-      // The regex whose groups are looked for (REST, else the whole one) as
-      // head + tail, the tail holding no group.
-      const std::string& cap = p.rule.rest ? p.rule.rest->pattern() : expanded;
-      if (RegexShape shape = ShapeOf(cap); !shape.top_alternation && !shape.top_flags &&
-                                           shape.after_last_group != std::string::npos) {
-        auto hre = std::make_unique<RE2>(cap.substr(0, shape.after_last_group), opts);
-        auto tre = std::make_unique<RE2>(cap.substr(shape.after_last_group), opts);
-        const RE2& whole = p.rule.rest ? *p.rule.rest : *re;
-        if (hre->ok() && tre->ok() && tre->NumberOfCapturingGroups() == 0 &&
-            hre->NumberOfCapturingGroups() == whole.NumberOfCapturingGroups()) {
-          p.rule.head = std::move(hre);
-          p.rule.tail = std::move(tre);
-        }
-      }
+      p.rule.parts = std::make_shared<RuleParts>();
+      p.rule.parts->options = opts;
       for (const auto& [g, _] : groups)
         if (g != "speaker" && g != "cue" && g != "via" && g != "claim")
           return InvalidArgument(where + ": rule " + p.rule.id + ": unknown group '" + g + "' (speaker, cue, via, claim)");

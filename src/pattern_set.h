@@ -40,6 +40,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -81,6 +82,8 @@ const char* LexName(Lex l);
 
 enum class RuleScope { kBefore, kAfter, kSentence, kClaim };
 
+struct RuleParts;
+
 struct Rule {
   std::string id;
   std::string file;
@@ -94,12 +97,20 @@ struct Rule {
   int claim_group = 0;    // claim rules only
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
   std::string unless;     // lexicon: the rule does not apply when its match holds one of its words
+  // The parts MatchRule uses, compiled on the rule's first match (so a run
+  // compiles only those of the rules that match); see RuleParts.
+  std::shared_ptr<RuleParts> parts;
+};
+
+struct RuleParts {
+  RE2::Options options;  // the rule's
+  std::once_flag once;
   // When the expanded regex opens with a lazy character-class group,
   // "(?P<speaker>[^...]+?)REST", `rest` is REST compiled alone (its groups are
-  // the rule's groups from 2 on); MatchRule uses it. nullptr otherwise.
+  // the rule's groups from 2 on). nullptr otherwise.
   std::unique_ptr<RE2> rest;
   int lead_min = 1;  // the fewest code points of that group ("{2,160}?": 2)
-  // The regex MatchRule looks for groups in (REST, else the whole one) cut
+  // The regex whose groups are looked for (REST, else the whole one) cut
   // after its last group, "HEAD(?P<cue>...)TAIL", when the group stands at its
   // top level and TAIL holds no group; nullptr otherwise.
   std::unique_ptr<RE2> head, tail;
