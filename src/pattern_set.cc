@@ -558,7 +558,10 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
     std::sort(sorted.begin(), sorted.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     std::string alt;
-    for (const auto& f : sorted) alt += (alt.empty() ? "" : "|") + FormRegex(f);
+    for (const auto& f : sorted) {
+      if (!alt.empty()) alt += '|';
+      alt += FormRegex(f);
+    }
     LexiconTrie trie(&fold);
     for (const auto& f : forms) trie.Add(f);
     Macro& m = ps->macros_[name];

@@ -84,7 +84,9 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
     // Initials are written with their dot: "B. Obama".
     std::string_view t = tokens[i];
     bool initial = t.size() <= 2 && i + 1 < tokens.size() && !AllCaps(t) && IsUpper(t[0]);
-    name += (name.empty() ? "" : " ") + std::string(t) + (initial && t.size() == 1 ? "." : "");
+    if (!name.empty()) name += ' ';
+    name.append(t);
+    if (initial && t.size() == 1) name += '.';
     folded.push_back(Fold(t));
   }
   for (size_t i = 0; i < entities_.size(); ++i)
