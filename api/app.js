@@ -9,7 +9,9 @@
 //   ct=TEXT&cs=SPEAKER                          the attribution check
 // Data from the API reaches the DOM only as text nodes and attribute values
 // (never innerHTML); external links are kept only when they are http(s).
-// API errors are shown as the message of {"error": {"message"}}.
+// API errors are shown as the message of {"error": {"message"}}. A server
+// that needs a token to read (401) gets one from #token-form, kept in the
+// tab's sessionStorage and sent with every request and download.
 
 const API = new URL('api/v1/', document.baseURI);
 const FILTERS = ['q', 'speaker', 'agency', 'outlet', 'lang', 'kind', 'from', 'to'];
