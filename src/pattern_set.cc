@@ -701,8 +701,11 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
     }
   }
   if (ps->rules_.empty()) return NotFound("no rules (*.rules) in " + lang_dir);
-  // One set per scope, to run only the rules that match a piece.
-  for (RuleScope scope : {RuleScope::kBefore, RuleScope::kAfter, RuleScope::kSentence}) {
+  // A set of the sentence (via) rules, to run only those that match a piece.
+  // Sets of the before/after rules work the same way (RulesIn) but are not
+  // built: they saved about 1.5 % of extraction instructions and cost about
+  // 0.25 s of CPU at every load (every `quotetrail extract` run).
+  for (RuleScope scope : {RuleScope::kSentence}) {
     ScopeSet& ss = ps->sets_[static_cast<int>(scope)];
     auto set = std::make_unique<RE2::Set>(opts, scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED);
     bool set_ok = true;

@@ -33,8 +33,10 @@
 //   extractors/<lang>/*.cases beside each .rules file (see tests/rules_test.cc).
 //
 // Loading compiles every rule once (log_errors off, bounded memory), with the
-// parts MatchRule uses (Rule::rest/head/tail) and one RE2::Set per scope
-// (RulesIn); a broken rule is an error naming file:line. A PatternSet is immutable after Load and
+// parts MatchRule uses (Rule::rest/head/tail) and an RE2::Set of the
+// sentence rules (RulesIn; the before/after scopes have none, so RulesIn
+// answers false for them: every rule may match); a broken rule is an error
+// naming file:line. A PatternSet is immutable after Load and
 // safe to share across threads.
 #pragma once
 
