@@ -122,7 +122,8 @@ int Shell(const std::string& command, std::string* output) {
 bool Executable(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
 
 // A missing tool is a failure that says how to fix it, never a skip.
-void RequireBrowserTools(const std::string& browser_dir) {
+void RequireBrowserTools() {
+  const std::string browser_dir = std::string(QUOTETRAIL_SOURCE_DIR) + "/tests/browser";
   std::string node_version;
   if (!Executable("/usr/bin/chromium")) FAIL("/usr/bin/chromium not found: run scripts/install-deps");
   if (Shell("node --version", &node_version) != 0)
@@ -140,13 +141,24 @@ void IngestSeed(const std::string& url, const std::string& data_dir) {
   REQUIRE(ingest.exit_code == 0);
 }
 
+// `node tests/browser/SCRIPT ARGS...`: its exit code, its output in *output
+// (also printed: the screenshot paths).
+int RunPageScript(const std::string& script, const std::vector<std::string>& args, std::string* output) {
+  std::string command = "node " + Q(std::string(QUOTETRAIL_SOURCE_DIR) + "/tests/browser/" + script);
+  for (const auto& a : args) {
+    command += ' ';
+    command += Q(a);
+  }
+  const int code = Shell(command, output);
+  std::cout << *output << std::flush;
+  return code;
+}
+
 }  // namespace
 
 TEST_CASE("in chromium the page finds a quote and shows its chain and source article then checks an attribution and exports CSV",
           "[browser]") {
-  const std::string source = QUOTETRAIL_SOURCE_DIR;
-  const std::string browser_dir = source + "/tests/browser";
-  RequireBrowserTools(browser_dir);
+  RequireBrowserTools();
 
   const std::string url = quotetrail::testing::RequireFreshDatabase();
   TempDir tmp("qt-browser");
@@ -160,9 +172,7 @@ TEST_CASE("in chromium the page finds a quote and shows its chain and source art
 
   const std::string shots = QUOTETRAIL_SCREENSHOT_DIR;
   std::string output;
-  const int code = Shell("node " + Q(browser_dir + "/page_test.mjs") + " " + Q(base) + " " + Q(shots),
-                         &output);
-  std::cout << output << std::flush;  // the screenshot paths
+  const int code = RunPageScript("page_test.mjs", {base, shots}, &output);
   INFO("page_test.mjs output:\n" << output);
   CHECK(code == 0);
   CHECK_THAT(output, Catch::Contains("page_test: all steps passed"));
@@ -172,9 +182,7 @@ TEST_CASE("in chromium the page finds a quote and shows its chain and source art
 
 TEST_CASE("in chromium the page asks for an API token when reads need one, then searches and exports with it",
           "[browser]") {
-  const std::string source = QUOTETRAIL_SOURCE_DIR;
-  const std::string browser_dir = source + "/tests/browser";
-  RequireBrowserTools(browser_dir);
+  RequireBrowserTools();
 
   const std::string url = quotetrail::testing::RequireFreshDatabase();
   TempDir tmp("qt-browser-token");
@@ -193,10 +201,7 @@ TEST_CASE("in chromium the page asks for an API token when reads need one, then 
 
   const std::string shots = QUOTETRAIL_SCREENSHOT_DIR;
   std::string output;
-  const int code = Shell("node " + Q(browser_dir + "/token_test.mjs") + " " + Q(base) + " " + Q(secret) + " " +
-                             Q(shots),
-                         &output);
-  std::cout << output << std::flush;
+  const int code = RunPageScript("token_test.mjs", {base, secret, shots}, &output);
   INFO("token_test.mjs output:\n" << output);
   CHECK(code == 0);
   CHECK_THAT(output, Catch::Contains("token_test: all steps passed"));
