@@ -106,7 +106,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
   for (size_t i = first_of_piece; i < quotes->size(); ++i)
     if ((*quotes)[i].kind == "full") full.push_back({(*quotes)[i].begin - base, (*quotes)[i].end - base});
 
-  auto word = [&](Lex lexicon, std::string_view tok) { return ps.HasWord(lexicon, Fold(tok)); };
+  auto word = [&](Lex lexicon, std::string_view tok) { return ps.IsWord(lexicon, tok); };
   // A via as the article writes it (as the quote pipeline does in extractor.cc):
   // a gazetteer alias, or a document phrase when the rule is about documents.
   auto normalize_via = [&](std::string_view v, const Rule& r) -> std::string {

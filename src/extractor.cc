@@ -69,10 +69,15 @@ std::string Extractor::DetectFromTokens(const Article& a, const std::vector<Toke
   std::vector<int> score(patterns_.size(), 0);
   std::string f;  // one buffer for every folded word
   auto count = [&](std::string_view word) {
-    if (!FoldIntoAtMost(word, detect_max_, &f)) return;  // longer than any DETECT word
-    auto it = detect_.find(std::string_view(f));
-    if (it == detect_.end()) return;
-    for (size_t k = 0; k < score.size(); ++k) score[k] += (it->second >> k) & 1;
+    std::string_view fv = word;
+    if (!IsFolded(word)) {
+      if (!FoldIntoAtMost(word, detect_max_, &f)) return;  // longer than any DETECT word
+      fv = f;
+    }
+    if (fv.size() > detect_max_) return;
+    const uint64_t* langs = detect_.Find(fv);
+    if (!langs) return;
+    for (size_t k = 0; k < score.size(); ++k) score[k] += (*langs >> k) & 1;
   };
   // The words of Tokenize(text.substr(0, kDetectBytes)): those of the whole
   // text that end 8 bytes or more before the cut are the same (what follows a
@@ -144,7 +149,7 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
       }
       std::string_view word = text.substr(w, i - w);
       if (word.size() == 1 && IsUpper(static_cast<unsigned char>(word[0]))) continue;  // "B. Obama"
-      if (!word.empty() && words.HasWord(Lex::ABBREVIATION, Fold(word))) continue;
+      if (!word.empty() && words.IsWord(Lex::ABBREVIATION, word)) continue;
     }
     starts.push_back(k);
   }
@@ -396,14 +401,14 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         // "Znak.com reported its source said "..."": reported speech inside
         // reported speech; the inner speaker said it, the outer one relayed it.
         if (r.scope == RuleScope::kBefore && r.cue_group && g[r.cue_group].data() &&
-            ps.HasWord(Lex::REPORT_CUE, Fold(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size()))))) {
+            ps.IsWord(Lex::REPORT_CUE, TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size())))) {
           const char* ce = g[r.cue_group].data() + g[r.cue_group].size();
           std::string_view tail(ce, static_cast<size_t>(g[0].data() + g[0].size() - ce));
           auto tt = Tokenize(tail);
-          size_t from = !tt.empty() && ps.HasWord(Lex::STOPWORD, Fold(tt[0].text)) ? 1 : 0;  // "that"
+          size_t from = !tt.empty() && ps.IsWord(Lex::STOPWORD, tt[0].text) ? 1 : 0;  // "that"
           for (size_t k = from + 1; k < tt.size(); ++k) {
             std::string f = Fold(tt[k].text);
-            bool aux_pp = ps.HasWord(Lex::AUX, f) && k + 1 < tt.size() && ps.HasWord(Lex::CUE_PP, Fold(tt[k + 1].text));
+            bool aux_pp = ps.HasWord(Lex::AUX, f) && k + 1 < tt.size() && ps.IsWord(Lex::CUE_PP, tt[k + 1].text);
             if (!aux_pp && !ps.HasWord(Lex::CUE_PAST, f) && !ps.HasWord(Lex::CUE_PRES, f) && !ps.HasWord(Lex::CUE_FIN, f))
               continue;
             std::string_view inner = tail.substr(tt[from].begin, tt[k].begin - tt[from].begin);
@@ -423,7 +428,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (r.scope == RuleScope::kBefore) {
           auto st = Tokenize(sp);
           for (size_t k = 0; k + 2 < st.size(); ++k) {
-            if (!ps.HasWord(Lex::DOC_WORD, Fold(st[k].text)) || !ps.HasWord(Lex::AGENT_PREP, Fold(st[k + 1].text))) continue;
+            if (!ps.IsWord(Lex::DOC_WORD, st[k].text) || !ps.IsWord(Lex::AGENT_PREP, st[k + 1].text)) continue;
             std::string_view inner = sp.substr(st[k + 2].begin);
             Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
             if (im.type != Mention::kNone) c.mention = im;
@@ -435,9 +440,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (r.scope == RuleScope::kBefore) {
           auto st = Tokenize(sp);
           for (size_t k = st.size(); k-- > 1;) {
-            if (!ps.HasWord(Lex::REPORT_CUE, Fold(st[k].text))) continue;
+            if (!ps.IsWord(Lex::REPORT_CUE, st[k].text)) continue;
             size_t from = k + 1;
-            if (from < st.size() && ps.HasWord(Lex::STOPWORD, Fold(st[from].text))) ++from;  // que / that
+            if (from < st.size() && ps.IsWord(Lex::STOPWORD, st[from].text)) ++from;  // que / that
             if (from >= st.size()) break;
             std::string_view inner = sp.substr(st[from].begin);
             Mention im = resolver.PickMention(inner, static_cast<size_t>(inner.data() - text.data()));
@@ -456,7 +461,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         // "selon l'AFP, « ... »": the agency is the channel, not the speaker;
         // but an outlet that itself says or writes the words ("Le quotidien
         // Le Figaro annonce que « ... »") is the speaker, and no channel.
-        bool source = c.cue.empty() || ps.HasWord(Lex::SOURCE_CUE, Fold(c.cue));
+        bool source = c.cue.empty() || ps.IsWord(Lex::SOURCE_CUE, c.cue);
         if (rel && (rel->type == "agency" || source)) {
           if (surface.empty()) surface = c.mention.text;
           if (std::find(c.via.begin(), c.via.end(), surface) == c.via.end()) c.via.push_back(surface);
@@ -467,15 +472,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           // "selon le communiqué du ministère": a document is the channel, its author the speaker
           auto dt = Tokenize(c.mention.text);
           size_t i = 0;
-          while (i < dt.size() && ps.HasWord(Lex::DETERMINER, Fold(dt[i].text))) ++i;
-          if (i < dt.size() && ps.HasWord(Lex::DOC_WORD, Fold(dt[i].text))) {
+          while (i < dt.size() && ps.IsWord(Lex::DETERMINER, dt[i].text)) ++i;
+          if (i < dt.size() && ps.IsWord(Lex::DOC_WORD, dt[i].text)) {
             c.via.push_back(c.mention.text);
             size_t j = i + 1;
             // "a tweet on Monday by US Secretary of State Mike Pompeo": the agent
             bool agent = false;
             for (size_t k = i + 1; k + 1 < dt.size() && !agent; ++k)
-              if (ps.HasWord(Lex::AGENT_PREP, Fold(dt[k].text))) { j = k + 1; agent = true; }
-            while (j < dt.size() && (ps.HasWord(Lex::PREPOSITION, Fold(dt[j].text)) || ps.HasWord(Lex::DETERMINER, Fold(dt[j].text)))) ++j;
+              if (ps.IsWord(Lex::AGENT_PREP, dt[k].text)) { j = k + 1; agent = true; }
+            while (j < dt.size() && (ps.IsWord(Lex::PREPOSITION, dt[j].text) || ps.IsWord(Lex::DETERMINER, dt[j].text))) ++j;
             if (j < dt.size() && j > i + 1) {
               std::string_view rest = std::string_view(c.mention.text).substr(dt[j].begin);
               size_t at = c.mention.pos + dt[j].begin;

@@ -14,13 +14,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "article.h"
 #include "gazetteer.h"
 #include "pattern_set.h"
 #include "result.h"
+#include "word_table.h"
 #include "text.h"
 
 namespace quotetrail {
@@ -82,11 +82,7 @@ class Extractor {
   std::map<std::string, std::unique_ptr<PatternSet>> patterns_;
   // DetectLanguage's words: each folded DETECT form -> bit k set when the k-th
   // language of patterns_ lists it; detect_max_ is the longest form in bytes.
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> detect_;
+  WordTable<uint64_t> detect_;
   size_t detect_max_ = 0;
 };
 

@@ -80,7 +80,7 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
     std::vector<std::string> forms = r.aliases;
     forms.push_back(r.name);
     for (const auto& a : forms) {
-      g->by_alias_.emplace(Fold(a), idx);
+      g->by_alias_.Insert(Fold(a), idx);
       g->max_alias_ = std::max(g->max_alias_, Fold(a).size());
       g->spelled_.emplace(Fold(a), Form{idx, a});
       auto toks = Tokenize(a);
@@ -94,11 +94,16 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
 
 const Relay* Gazetteer::Find(std::string_view alias) const {
   // one buffer per thread; a form longer than every alias (and "the ") is none
-  thread_local std::string f;
-  if (!FoldIntoAtMost(alias, max_alias_ + 4, &f)) return nullptr;
-  auto it = by_alias_.find(std::string_view(f));
-  if (it == by_alias_.end() && f.rfind("the ", 0) == 0) it = by_alias_.find(std::string_view(f).substr(4));
-  return it == by_alias_.end() ? nullptr : &relays_[it->second];
+  thread_local std::string buf;
+  std::string_view f = alias;
+  if (!IsFolded(alias)) {
+    if (!FoldIntoAtMost(alias, max_alias_ + 4, &buf)) return nullptr;
+    f = buf;
+  }
+  if (f.size() > max_alias_ + 4) return nullptr;
+  const size_t* idx = by_alias_.Find(f);
+  if (!idx && f.rfind("the ", 0) == 0) idx = by_alias_.Find(f.substr(4));
+  return idx ? &relays_[*idx] : nullptr;
 }
 
 const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) const {

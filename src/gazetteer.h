@@ -12,10 +12,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "result.h"
+#include "word_table.h"
 
 namespace quotetrail {
 
@@ -58,12 +58,8 @@ class Gazetteer {
     std::string alias;  // as listed
   };
   std::vector<Relay> relays_;
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  // folded alias -> index (a hash map: Find runs for every word of every name)
-  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> by_alias_;
+  // folded alias -> index (a hash table: Find runs for every word of every name)
+  WordTable<size_t> by_alias_;
   size_t max_alias_ = 0;  // the longest key of by_alias_, in bytes
   std::multimap<std::string, Form> spelled_;  // folded alias -> its spellings
   std::multimap<std::string, Form> bare_;     // folded alias minus article -> full alias

@@ -46,13 +46,14 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <re2/re2.h>
 #include <re2/set.h>
 
 #include "result.h"
+#include "text.h"
+#include "word_table.h"
 
 namespace quotetrail {
 
@@ -163,10 +164,16 @@ class PatternSet {
   bool HasWord(const std::string& name, const std::string& folded) const;
   // The classes (Lex bits) of a folded word; 0 when it is in none. O(1).
   LexMask Classes(std::string_view folded) const {
-    auto it = classes_.find(folded);
-    return it == classes_.end() ? 0 : it->second;
+    const LexMask* m = classes_.Find(folded);
+    return m ? *m : 0;
   }
   bool HasWord(Lex l, std::string_view folded) const { return (Classes(folded) & Bit(l)) != 0; }
+  // The same for a word as written (folded here first): Classes(Fold(word)).
+  LexMask ClassesOfWord(std::string_view word) const {
+    thread_local std::string buf;
+    return Classes(FoldView(word, &buf));
+  }
+  bool IsWord(Lex l, std::string_view word) const { return (ClassesOfWord(word) & Bit(l)) != 0; }
   // `text` with its {MACRO}s expanded, as a rule's regex (case-insensitive
   // outside (?-i:...)). Sets *error on an unknown macro.
   std::string Expand(const std::string& text, std::string* error) const {
@@ -194,11 +201,7 @@ class PatternSet {
     bool insensitive_only = false;  // `regex` holds only where case is ignored
   };
   std::map<std::string, Macro> macros_;
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, LexMask, StringHash, std::equal_to<>> classes_;  // folded form -> Lex bits
+  WordTable<LexMask> classes_;  // folded form -> Lex bits
 };
 
 // Reads lexicon files of a directory into `out` (macro name -> forms).

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <set>
-#include <unordered_set>
 
 #include "text.h"
 
@@ -37,7 +36,7 @@ std::string StripPossessive(std::string_view tok, bool* possessive) {
 }  // namespace
 
 bool SpeakerResolver::IsWord(Lex lexicon, std::string_view token) const {
-  return words_.HasWord(lexicon, Fold(token));
+  return words_.IsWord(lexicon, token);
 }
 
 SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
@@ -109,11 +108,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
                                 const std::vector<size_t>& sentence_starts, std::vector<Token> toks) {
   // Each token's folded form, computed on first use and kept: the loops below
   // ask for the same tokens again and again.
+  // (a view of the token itself when it is folded already, else of folded[k])
   std::vector<std::string> folded(toks.size());
+  std::vector<std::string_view> fold_views(toks.size());
   std::vector<char> is_folded(toks.size(), 0);
-  auto fold_of = [&](size_t k) -> const std::string& {
-    if (!is_folded[k]) { FoldInto(toks[k].text, &folded[k]); is_folded[k] = 1; }
-    return folded[k];
+  auto fold_of = [&](size_t k) -> std::string_view {
+    if (!is_folded[k]) { fold_views[k] = FoldView(toks[k].text, &folded[k]); is_folded[k] = 1; }
+    return fold_views[k];
   };
   // Each token's word classes (PatternSet::Classes of its folded form), kept too.
   std::vector<LexMask> masks(toks.size());
@@ -142,10 +143,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return gap.find('\n') != std::string_view::npos;
   };
   // Words seen capitalised in mid-sentence: sentence-initial words are names only if so.
-  // (views of `folded`, whose strings stay in place)
-  std::unordered_set<std::string_view> mid_caps;
+  WordTable<char> mid_caps;
   for (size_t k = 0; k < toks.size(); ++k)
-    if (toks[k].upper && !sentence_initial(k)) mid_caps.insert(fold_of(k));
+    if (toks[k].upper && !sentence_initial(k)) mid_caps[fold_of(k)] = 1;
 
   auto gap_ok = [&](size_t k) {  // tokens k-1 and k are adjacent inside a name
     std::string_view gap = text_.substr(toks[k - 1].end, toks[k].begin - toks[k - 1].end);
@@ -157,7 +157,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
   auto is_upper_tok = [&](size_t k) {
     if (!toks[k].upper) return false;
-    const std::string& f = fold_of(k);
+    const std::string_view f = fold_of(k);
     const LexMask m = mask_of(k);
     if (m & (Bit(Lex::COMMON_CAP) | kPronoun)) return false;
     if (sentence_initial(k)) {
@@ -166,7 +166,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       bool poss = false;
       std::string base = Fold(StripPossessive(toks[k].text, &poss));
       bool next_upper = k + 1 < toks.size() && toks[k + 1].upper && gap_ok(k + 1);
-      if (!next_upper && !mid_caps.count(f) && !mid_caps.count(base) && !AllCaps(toks[k].text)) return false;
+      if (!next_upper && !mid_caps.Find(f) && !mid_caps.Find(base) && !AllCaps(toks[k].text)) return false;
     }
     return true;
   };
@@ -176,14 +176,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   bool last_found = false;
   size_t k = 0;
   while (k < toks.size()) {
-    if (inside_quote(k) || !is_upper_tok(k)) { ++k; continue; }
+    if (!toks[k].upper || inside_quote(k) || !is_upper_tok(k)) { ++k; continue; }
     size_t start = k, end = k + 1;
     while (end < toks.size() && !inside_quote(end)) {
       // A relay's name ends the run: "KCNA Kim Jong-un", "RIA Novosti Valentine Sapounov".
       // "du site de Jababeka David Quentin": a given name after a word that is
       // not one starts a new name.
       if (end - start >= 1 && end + 1 < toks.size() && toks[end + 1].upper) {
-        const std::string& fp = fold_of(end - 1);
+        const std::string_view fp = fold_of(end - 1);
         constexpr LexMask kGiven = Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE);
         bool given = (mask_of(end) & kGiven) != 0;
         bool prev_given = (mask_of(end - 1) & kGiven) != 0;
@@ -208,7 +208,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       if (!relay_break && is_upper_tok(end) && gap_ok(end) && !sentence_initial(end)) { ++end; continue; }
       // connectors: "de", "van", "bin" ... (and "of" after an organisation or title word)
-      const std::string& f = fold_of(end);
+      const std::string_view f = fold_of(end);
       bool connector = (mask_of(end) & Bit(Lex::NAME_CONNECTOR)) ||
                        (f == "of" && (mask_of(end - 1) & (Bit(Lex::ORG_WORD) | Bit(Lex::TITLE))));
       // "Assassinat de Antoine Sollacaro": a connector followed by a full name ends the run
@@ -237,7 +237,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
     }
     // "du Kremlin Dmitri Peskov": a seat of power before a name is a complement of its own.
-    if (run.size() >= 3 && words_.HasWord(Lex::PLACE, Fold(run[0]))) {
+    if (run.size() >= 3 && words_.IsWord(Lex::PLACE, run[0])) {
       end = start + 1;
       run.resize(1);
     }
@@ -260,16 +260,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // A run that ends with a title is a description ("The Senate Minority Leader").
     if (is_title(run.back()) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
     size_t name_to = run.size();
-    while (name_to > name_from + 1 && words_.HasWord(Lex::NAME_SUFFIX, Fold(run[name_to - 1]))) --name_to;
+    while (name_to > name_from + 1 && words_.IsWord(Lex::NAME_SUFFIX, run[name_to - 1])) --name_to;
     // A run made only of title words ("President") is not a name.
     bool only_titles = name_from >= run.size() ||
         (run.size() - name_from == 1 && is_title(run[name_from]));
     if (only_titles) { k = end; continue; }
     // Leading connectors after a stripped title ("of State Mike") are dropped too.
     // ("Ben Affleck": a capitalised connector is a given name and stays)
-    while (name_from < name_to && ((words_.HasWord(Lex::NAME_CONNECTOR, Fold(run[name_from])) &&
+    while (name_from < name_to && ((words_.IsWord(Lex::NAME_CONNECTOR, run[name_from]) &&
                                     !toks[start + name_from].upper) ||
-                                   words_.HasWord(Lex::TITLE, Fold(run[name_from])) ||
+                                   words_.IsWord(Lex::TITLE, run[name_from]) ||
                                    Fold(run[name_from]) == "state"))
       ++name_from;
     if (name_from >= name_to) { k = end; continue; }
@@ -349,7 +349,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         size_t comma = trimmed.find(',');
         if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
           auto ft = Tokenize(trimmed.substr(0, comma));
-          if (!ft.empty() && words_.HasWord(Lex::DETERMINER, Fold(ft[0].text)))
+          if (!ft.empty() && words_.IsWord(Lex::DETERMINER, ft[0].text))
             for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
         }
       }
@@ -373,8 +373,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       if (p > 0 && !after_prep) {
         // "les analystes du groupe Crédit Mutuel": an organisation noun inside a complement
-        if (!after_prep && p > 1 && !toks[p - 1].upper && words_.HasWord(Lex::ORG_WORD, Fold(toks[p - 1].text)) &&
-            words_.HasWord(Lex::PREPOSITION, Fold(toks[p - 2].text)))
+        if (!after_prep && p > 1 && !toks[p - 1].upper && words_.IsWord(Lex::ORG_WORD, toks[p - 1].text) &&
+            words_.IsWord(Lex::PREPOSITION, toks[p - 2].text))
           after_prep = true;
       }
     }
@@ -552,14 +552,14 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     auto before = Tokenize(text_.substr(pos, n->begin > pos ? n->begin - pos : 0), pos);
     // ... or inside a phrase that opens with one: "A source within the central Interior Ministry"
     std::string_view lead_text = text_.substr(pos, n->begin > pos ? n->begin - pos : 0);
-    if (before.size() >= 2 && words_.HasWord(Lex::INDEFINITE, Fold(before.front().text)) &&
+    if (before.size() >= 2 && words_.IsWord(Lex::INDEFINITE, before.front().text) &&
         lead_text.find(',') == std::string_view::npos) {
       m.type = Mention::kDescription;
       m.text = std::string(text_.substr(before.front().begin, n->end - before.front().begin));
       m.pos = before.front().begin;
       return m;
     }
-    if (!before.empty() && words_.HasWord(Lex::INDEFINITE, Fold(before.back().text)) &&
+    if (!before.empty() && words_.IsWord(Lex::INDEFINITE, before.back().text) &&
         TrimSpaces(text_.substr(before.back().end, n->begin - before.back().end)).empty()) {
       m.type = Mention::kDescription;
       m.text = std::string(text_.substr(before.back().begin, n->end - before.back().begin));
@@ -578,8 +578,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   {
     auto pt = Tokenize(text_.substr(pos, end - pos), pos);
     size_t last = pt.size();
-    while (last > 0 && words_.HasWord(Lex::CLITIC, Fold(pt[last - 1].text))) --last;
-    if (last > 1 && words_.HasWord(Lex::RELATIVE, Fold(pt[last - 1].text))) {
+    while (last > 0 && words_.IsWord(Lex::CLITIC, pt[last - 1].text)) --last;
+    if (last > 1 && words_.IsWord(Lex::RELATIVE, pt[last - 1].text)) {
       size_t rel = pt[last - 1].begin;
       size_t si = segs.size();
       while (si > 0 && segs[si - 1].first > rel) --si;  // the segment holding the relative
@@ -588,15 +588,15 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         auto in = names_in(segs[k].first, se, true);
         auto st = Tokenize(text_.substr(segs[k].first, se - segs[k].first));
         if (st.empty()) continue;  // ", qui": the relative alone in its segment
-        bool appositive = k + 1 != si && words_.HasWord(Lex::DETERMINER, Fold(st[0].text));
+        bool appositive = k + 1 != si && words_.IsWord(Lex::DETERMINER, st[0].text);
         if (appositive && k > 0) continue;
         if (!in.empty()) return as_name(in.back());
         // no name: the noun phrase the relative follows ("des représailles de
         // l'organisation islamique, qui affirme")
         auto nt = Tokenize(text_.substr(segs[k].first, se - segs[k].first), segs[k].first);
         for (size_t j = nt.size(); j-- > 0 && nt.size() - j <= 6;) {
-          if (!words_.HasWord(Lex::DETERMINER, Fold(nt[j].text))) continue;
-          if (j > 0 && words_.HasWord(Lex::PREPOSITION, Fold(nt[j - 1].text)) && nt.size() - j < 2) break;
+          if (!words_.IsWord(Lex::DETERMINER, nt[j].text)) continue;
+          if (j > 0 && words_.IsWord(Lex::PREPOSITION, nt[j - 1].text) && nt.size() - j < 2) break;
           m.type = Mention::kDescription;
           m.text = std::string(TrimSpaces(text_.substr(nt[j].begin, nt.back().end - nt[j].begin)));
           m.pos = nt[j].begin;
@@ -680,7 +680,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     if (he.tokens.size() == 1 && words_.HasWord(Lex::ORG_WORD, he.tokens[0]) && cur->end < segs[first].second) {
       auto rest = Tokenize(text_.substr(cur->end, segs[first].second - cur->end), cur->end);
       size_t np_end = cur->end;
-      bool complement = !rest.empty() && words_.HasWord(Lex::PREPOSITION, Fold(rest[0].text));
+      bool complement = !rest.empty() && words_.IsWord(Lex::PREPOSITION, rest[0].text);
       for (const auto& t : rest) {
         std::string f = Fold(t.text);
         if (words_.HasWord(Lex::AUX, f) || words_.HasWord(Lex::CUE_FIN, f) || words_.HasWord(Lex::CUE_PAST, f) ||
@@ -693,7 +693,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         size_t b0 = cur->begin;
         // with its article: "L'Association", "la Ligue"
         auto before = Tokenize(text_.substr(segs[first].first, b0 - segs[first].first), segs[first].first);
-        if (!before.empty() && words_.HasWord(Lex::DETERMINER, Fold(before.back().text)) &&
+        if (!before.empty() && words_.IsWord(Lex::DETERMINER, before.back().text) &&
             TrimSpaces(text_.substr(before.back().end, b0 - before.back().end)).empty())
           b0 = before.back().begin;
         m.type = Mention::kDescription;
@@ -742,7 +742,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
                      words_.HasWord(Lex::CUE_FIN, f) || words_.HasWord(Lex::REPORT_CUE, f) ||
                      words_.HasWord(Lex::CUE_PPR, f) || words_.HasWord(Lex::AUX, f) ||
                      (!toks[i].upper && f.size() > 4 && f.ends_with("ed") &&
-                      !words_.HasWord(Lex::DETERMINER, Fold(toks[i - 1].text)));
+                      !words_.IsWord(Lex::DETERMINER, toks[i - 1].text));
     if (words_.HasWord(Lex::INTENSIFIER, f)) verb_like = true;  // "The study itself"
     if (!verb_like) continue;
     size_t b = toks[0].begin;
@@ -929,8 +929,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "l'expert", "the judge", "le Président-candidat": a short definite
       // description of a person refers to the person last in subject position
       // (or speaking) nearby, of a compatible gender.
-      if (!words.empty() && !proper && dt.size() == 2 && words_.HasWord(Lex::DETERMINER, Fold(dt[0].text)) &&
-          !words_.HasWord(Lex::INDEFINITE, Fold(dt[0].text)) &&
+      if (!words.empty() && !proper && dt.size() == 2 && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
+          !words_.IsWord(Lex::INDEFINITE, dt[0].text) &&
           std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
           })) {
@@ -992,9 +992,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // l'Intérieur"): the article is dropped from both.
       s.name = m.text;
       size_t i = 0;
-      while (i < dt.size() && words_.HasWord(Lex::DETERMINER, Fold(dt[i].text))) ++i;
+      while (i < dt.size() && words_.IsWord(Lex::DETERMINER, dt[i].text)) ++i;
       bool institution = false;
-      if (i < dt.size() && words_.HasWord(Lex::ORG_WORD, Fold(dt[i].text)))
+      if (i < dt.size() && words_.IsWord(Lex::ORG_WORD, dt[i].text))
         for (size_t j = i + 1; j < dt.size(); ++j) institution |= dt[j].upper;
       if ((head_upper || institution) && i > 0 && i < dt.size()) s.name = m.text.substr(dt[i].begin);
       bool person_head = std::any_of(words.begin(), words.end(), [&](const std::string& w) {

@@ -88,6 +88,17 @@ namespace {
 // Fold(s) into out, stopping (false) as soon as out holds more than `max`
 // bytes: the folded form only grows, so it would end longer than `max`.
 bool FoldBounded(std::string_view s, size_t max, std::string& out) {
+  // Most calls fold one word of printable ASCII: copied and lowered at once.
+  if (s.size() <= max) {
+    size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) - 0x21u < 0x5Eu) ++i;  // '!' .. '~'
+    if (i == s.size()) {
+      out.assign(s.data(), s.size());
+      for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      return true;
+    }
+  }
   out.clear();
   if (out.capacity() < s.size()) out.reserve(s.size());
   bool space = false;

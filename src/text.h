@@ -59,6 +59,22 @@ void FoldInto(std::string_view s, std::string* out);
 // FoldInto, but gives up and returns false as soon as the folded form is
 // longer than `max` bytes (*out then holds a prefix); true when it is not.
 bool FoldIntoAtMost(std::string_view s, size_t max, std::string* out);
+// Whether Fold(s) == s: printable ASCII without capitals or spaces.
+// Fold(s) as a view: `s` itself when it is folded already (printable ASCII
+// without capitals or spaces: most words of news text, no copy), else the
+// fold written into *buf. The view lives as long as `s` and *buf do.
+inline bool IsFolded(std::string_view s) {
+  for (char c : s) {
+    const unsigned char b = static_cast<unsigned char>(c);
+    if (b - 0x21u >= 0x5Eu || (b >= 'A' && b <= 'Z')) return false;
+  }
+  return true;
+}
+inline std::string_view FoldView(std::string_view s, std::string* buf) {
+  if (IsFolded(s)) return s;
+  FoldInto(s, buf);
+  return *buf;
+}
 
 // Trims spaces (IsSpace) at both ends.
 std::string_view TrimSpaces(std::string_view s);
