@@ -1,6 +1,7 @@
 #include "extractor.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 
@@ -108,7 +109,15 @@ namespace {
 std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<QuoteSpan>& qs,
                                    const PatternSet& words) {
   std::vector<size_t> starts{0};
+  // the bytes that can end a sentence or a paragraph: \n . ! ?
+  static constexpr auto kStop = [] {
+    std::array<bool, 256> t{};
+    t['\n'] = t['.'] = t['!'] = t['?'] = true;
+    return t;
+  }();
   for (size_t i = 0; i < text.size(); ++i) {
+    while (i < text.size() && !kStop[static_cast<unsigned char>(text[i])]) ++i;
+    if (i >= text.size()) break;
     char c = text[i];
     if (c == '\n') {
       size_t j = i + 1;

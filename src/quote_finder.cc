@@ -41,11 +41,20 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
       q.closed = closed;
       if (q.end > q.begin) out.push_back(q);
     };
-    char32_t prev = 0;
     size_t i = para_begin;
     while (i < para_end) {
+      // Every mark is '"' or starts with byte 0xC2 (« ») or 0xE2 (the others),
+      // which never continue a character: other bytes are stepped over.
+      const unsigned char lead = static_cast<unsigned char>(text[i]);
+      if (lead != '"' && lead != 0xC2 && lead != 0xE2) { ++i; continue; }
       size_t pos = i;
       char32_t c = NextCodePoint(text, i);
+      if (c != '"' && c != 0xAB && c != 0xBB && c != 0x2039 && c != 0x203A && c != 0x201E && c != 0x201C &&
+          c != 0x201D && c != 0x2018 && c != 0x2019)
+        continue;
+      // the characters either side of the mark (0 at the paragraph's ends)
+      char32_t prev = 0;
+      if (pos > para_begin) { size_t p = pos; prev = PrevCodePoint(text, p); }
       char32_t next = 0;
       if (i < para_end) { size_t p = i; next = NextCodePoint(text, p); }
       auto push = [&](char32_t m) { stack.push_back({m, pos, i}); };
@@ -96,7 +105,6 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
           break;
         default: break;
       }
-      prev = c;
     }
     if (!stack.empty()) {
       // Left open at the paragraph's end: the quote ends here.
