@@ -205,6 +205,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
     while (cp_pos < byte) { NextCodePoint(text, cp_pos); ++cp; }
     return cp;
   };
+  std::vector<re2::StringPiece> g;  // a rule's groups, one buffer for all
   for (const auto& [sb, se] : ClaimSentences(text, spans, sentence_starts)) {
     std::string_view sentence = TrimSpaces(text.substr(sb, se - sb));
     if (sentence.empty() || sentence.size() > kMaxSentence || IsQuestion(sentence)) continue;
@@ -214,7 +215,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
     for (const Rule& r : ps.claim_rules()) {
       // A match test without groups runs on RE2's DFA; groups only on a hit.
       if (!r.re->Match(input, 0, sentence.size(), RE2::UNANCHORED, nullptr, 0)) continue;
-      std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
+      g.assign(r.re->NumberOfCapturingGroups() + 1, re2::StringPiece());
       if (!MatchRule(r, input, 0, sentence.size(), RE2::UNANCHORED, g.data(), static_cast<int>(g.size()))) continue;
       Claim c;
       if (!evaluate(r, g, &c)) continue;
@@ -228,7 +229,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
     // relays named anywhere in the sentence by the `sentence` (via) rules
     for (const Rule& r : ps.rules()) {
       if (r.scope != RuleScope::kSentence) continue;
-      std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
+      g.assign(r.re->NumberOfCapturingGroups() + 1, re2::StringPiece());
       size_t pos = 0;
       while (pos <= sentence.size() &&
              MatchRule(r, input, pos, sentence.size(), RE2::UNANCHORED, g.data(), static_cast<int>(g.size()))) {

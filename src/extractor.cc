@@ -260,7 +260,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   };
   // Relays and documents that `sentence` rules find in text[b, e) of `in`
   // (the text with quotations blanked out).
-  std::vector<int> matching;  // find_via's buffer
+  std::vector<int> matching;  // find_via's buffers
+  std::vector<re2::StringPiece> groups;
   auto find_via = [&](std::string_view in, size_t b, size_t e, std::vector<ViaHit>* hits) {
     std::string_view piece = in.substr(b, e - b);
     re2::StringPiece input(piece.data(), piece.size());
@@ -272,7 +273,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       if (known && !std::binary_search(matching.begin(), matching.end(), static_cast<int>(ri))) continue;
       // No separate test without groups: RE2::Match runs its DFA first anyway
       // and fails there, so a test would only add a second DFA pass on a hit.
-      std::vector<re2::StringPiece> groups(r.re->NumberOfCapturingGroups() + 1);
+      groups.assign(r.re->NumberOfCapturingGroups() + 1, re2::StringPiece());
       size_t pos = 0;
       while (pos <= piece.size() &&
              MatchRule(r, input, pos, piece.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
@@ -310,6 +311,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   std::vector<Work> work;
   for (const auto& s : spans) work.push_back({s, true, {}, false, 0, 0});
   std::vector<int> left_rules, right_rules;  // buffers of the loop below
+  std::vector<re2::StringPiece> g;
 
   for (size_t qi = 0; qi < work.size(); ++qi) {
     Work& w = work[qi];
@@ -353,7 +355,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       const bool known = r.scope == RuleScope::kAfter ? right_known : left_known;
       const std::vector<int>& matching_rules = r.scope == RuleScope::kAfter ? right_rules : left_rules;
       if (known && !std::binary_search(matching_rules.begin(), matching_rules.end(), static_cast<int>(ri))) continue;
-      std::vector<re2::StringPiece> g(r.re->NumberOfCapturingGroups() + 1);
+      g.assign(r.re->NumberOfCapturingGroups() + 1, re2::StringPiece());
       re2::StringPiece input(ctx.data(), ctx.size());
       RE2::Anchor anchor = r.scope == RuleScope::kAfter ? RE2::ANCHOR_START : RE2::UNANCHORED;
       // One call: RE2::Match rules a window out on its DFA before it looks
