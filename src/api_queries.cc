@@ -547,6 +547,17 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
              n + ") > 0 THEN 0.25 ELSE 0 END + 0.15 AS s FROM quotes q WHERE " + vec + " @@ plainto_tsquery('" +
              config + "', " + raw + ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
     };
+    // The exact stage's condition. With two words or more, the clusters
+    // holding every pair of consecutive words of q come from the index of
+    // 0010, and only those are checked for the phrase (ts_match_vq is @@
+    // as a function: the planner must not add the word index of
+    // norm_words, whose bitmap for common words is the whole cost). The
+    // same clusters as the phrase alone, in the same (table) order.
+    const std::string phrase =
+        norm.find(' ') == std::string::npos
+            ? "q.norm_words @@ phraseto_tsquery('pg_catalog.simple', " + n + ")"
+            : "q.norm_pairs @> qt_word_pairs(to_tsvector('pg_catalog.simple', " + n + ")) AND ts_match_vq("
+              "q.norm_words, phraseto_tsquery('pg_catalog.simple', " + n + "))";
     const std::string tail =
         "page AS (SELECT c.id, c.score FROM scored c WHERE " + after_cond + " ORDER BY c.score DESC, c.id LIMIT " +
         lim + ")" QT_SUMMARY_CTES "SELECT p.score::text, " QT_SUMMARY_COLUMNS "FROM page p " QT_SUMMARY_JOINS
@@ -561,8 +572,7 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
         // without computing them (word_similarity is several us a row).
         "exact AS MATERIALIZED (SELECT q.id, 0.85 + CASE WHEN " + vec + " @@ CASE qt_ts_config(q.language) "
         "WHEN 'pg_catalog.french'::regconfig THEN t.fr WHEN 'pg_catalog.english'::regconfig THEN t.en ELSE t.si END "
-        "THEN 0.15 ELSE 0 END AS s FROM quotes q CROSS JOIN tq t WHERE q.norm_words @@ phraseto_tsquery("
-        "'pg_catalog.simple', " + n + ")" + conds + " LIMIT " + cap + "), "
+        "THEN 0.15 ELSE 0 END AS s FROM quotes q CROSS JOIN tq t WHERE " + phrase + conds + " LIMIT " + cap + "), "
         "fts AS MATERIALIZED (SELECT f.id, f.s FROM (" + fts_for("pg_catalog.french") + " UNION ALL " +
         fts_for("pg_catalog.english") + " UNION ALL " + fts_for("pg_catalog.simple") + ") f LIMIT " + cap + "), "
         // A cluster found by both stages scores 1 either way; max() keeps it once.

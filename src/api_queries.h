@@ -21,7 +21,10 @@
 //     rounded to 6 decimals, then by id. Candidates come from two indexed
 //     stages, at most kSearchCandidates clusters each (whichever the index
 //     gives first when there are more): the exact words of q as a phrase of
-//     the normalised text (accent- and case-folded words, stored and indexed by 0006),
+//     the normalised text (accent- and case-folded words, stored and indexed by 0006;
+//     with two words or more, looked up by their pairs of consecutive words, 0010,
+//     then checked as a phrase: the same clusters, found without reading every
+//     cluster that holds common words of q somewhere),
 //     and the full-text query of each cluster's language (stored vector
 //     of 0006).
 //     Only when both find nothing (a misspelt or reworded q) are the
