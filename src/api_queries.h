@@ -31,7 +31,11 @@
 //     candidates the clusters with word similarity >= kFindMinWordSimilarity
 //     (trigram index of 0001), again at most kSearchCandidates: so
 //     "pret a soutenir" finds « prête à soutenir ... ». Only the candidates
-//     are scored: a page costs a bounded amount of work.
+//     are scored: a page costs a bounded amount of work. A full-text
+//     candidate whose score cannot reach the page (at most 0.75 without q
+//     as is, below limit + 1 exact-stage rows after the cursor; or found by
+//     the exact stage too) skips word_similarity: pages, scores and
+//     cursors are those of scoring every candidate.
 //   - Without q: newest first appearance first, then id (index of 0004;
 //     clusters without a date last).
 //   The other filters must hold for one and the same occurrence of the
