@@ -627,20 +627,23 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
            "FROM page p " QT_SUMMARY_JOINS "ORDER BY p.t DESC, p.id";
   }
 
-  return ReadOnly(conn, "listing quotes", [&](pqxx::read_transaction& tx) -> Result<QuotePage> {
+  try {
     std::string kind = norm.empty() ? "t" : "s";
-    auto run = [&](const std::string& statement) {
+    auto run = [&](pqxx::transaction_base& tx, const std::string& statement) {
       return Prepared(tx, statement, pqxx::prepare::make_dynamic_params(params));
     };
     pqxx::result rows;
-    if (norm.empty()) {
-      rows = run(sql);
-    } else if (!after || after->kind == "s") {
-      rows = run(staged);
+    if (norm.empty() || !after || after->kind == "s") {
+      // One statement, its own snapshot: no BEGIN and COMMIT round trips
+      // (each a wake-up of the backend while the pooled connection is held).
+      pqxx::nontransaction tx(conn);
+      rows = run(tx, norm.empty() ? sql : staged);
     }
     if (!norm.empty() && ((!after && rows.empty()) || (after && after->kind == "f"))) {
+      // The threshold is local to this transaction.
+      pqxx::read_transaction tx(conn);
       Prepared(tx, kSetWordSimilarity, std::to_string(kFindMinWordSimilarity));
-      rows = run(fuzzy);
+      rows = run(tx, fuzzy);
       kind = "f";
     }
     QuotePage page;
@@ -656,7 +659,9 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
           EncodeCursor({kind, last[0].is_null() ? "n" : last[0].as<std::string>(), last[1].as<int64_t>()}, filter);
     }
     return page;
-  });
+  } catch (const std::exception& e) {
+    return ReadError(e, "listing quotes");
+  }
 }
 
 Result<json> GetQuoteChain(pqxx::connection& conn, int64_t quote_id) {

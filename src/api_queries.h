@@ -45,7 +45,8 @@
 //   another page exists: walking the pages gives every cluster once.
 //
 // Cost: a page is one statement (two when the fuzzy stage runs), summaries
-// included, whatever the page size; a chain is two statements (three for a
+// included, whatever the page size, sent outside a transaction block (one
+// round trip; the fuzzy stage runs in a read-only transaction); a chain is two statements (three for a
 // conflict), capped at kMaxChain occurrences. Statements are prepared once
 // per connection (named by a hash of their text).
 //
