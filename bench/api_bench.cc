@@ -23,8 +23,13 @@
 // Prints requests/s, p50, p90 and p99 latency per phase, medians over the
 // runs, and whether p99 <= 50 ms (the target) for search and chain.
 //
+// With --slowest N, lists after each phase its N slowest requests (latency,
+// start in seconds into the phase, path): whether a tail is some requests
+// (the same kind of path) or some moments (all kinds, close in time).
+//
 // Usage: api_bench [--quotes N] [--connections N] [--seconds S] [--runs N]
 //                  [--server-threads N] [--data-dir DIR] [--binary PATH]
+//                  [--slowest N]
 // A program, not a test: it prints figures. Exit 1 on setup failure or when
 // any request failed.
 #include <fcntl.h>
@@ -317,9 +322,17 @@ class Server {
   int port_ = 0;
 };
 
+// A request of a phase: its latency, when it started (seconds into the
+// measured time) and its path.
+struct Request {
+  double ms = 0, at_s = 0;
+  std::string path;
+};
+
 struct Phase {
   double rps = 0, p50 = 0, p90 = 0, p99 = 0;
   size_t requests = 0, errors = 0;
+  std::vector<Request> slowest;  // the `keep_slowest` slowest, slowest first
 };
 
 double Percentile(std::vector<double>& v, double p) {
@@ -332,9 +345,11 @@ double Percentile(std::vector<double>& v, double p) {
 // `connections` clients, each with one keep-alive connection, for `seconds`
 // after a one-second warm-up; next_path(rng) gives each request's path.
 Phase RunPhase(int port, int connections, double seconds,
-               const std::function<std::string(std::mt19937_64&)>& next_path) {
+               const std::function<std::string(std::mt19937_64&)>& next_path, size_t keep_slowest) {
   std::atomic<bool> measuring{false}, stop{false};
+  Clock::time_point measure_start;  // written before `measuring` is set
   std::vector<std::vector<double>> lat(static_cast<size_t>(connections));
+  std::vector<std::vector<Request>> slow(static_cast<size_t>(connections));
   std::vector<size_t> errors(static_cast<size_t>(connections), 0);
   std::vector<std::thread> clients;
   for (int c = 0; c < connections; ++c) {
@@ -356,12 +371,22 @@ Phase RunPhase(int port, int connections, double seconds,
                          res ? std::to_string(res->status).c_str() : httplib::to_string(res.error()).c_str());
         }
         lat[static_cast<size_t>(c)].push_back(ms);
+        if (keep_slowest > 0) {
+          auto& mine = slow[static_cast<size_t>(c)];
+          mine.push_back({ms, std::chrono::duration<double>(t0 - measure_start).count(), path});
+          if (mine.size() >= 4 * keep_slowest + 64) {  // keep the slowest few, bounded memory
+            std::nth_element(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(keep_slowest), mine.end(),
+                             [](const Request& a, const Request& b) { return a.ms > b.ms; });
+            mine.resize(keep_slowest);
+          }
+        }
       }
     });
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));
+  measure_start = Clock::now();
   measuring = true;
-  auto t0 = Clock::now();
+  auto t0 = measure_start;
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   measuring = false;
   const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -378,6 +403,9 @@ Phase RunPhase(int port, int connections, double seconds,
   p.p50 = Percentile(all, 0.50);
   p.p90 = Percentile(all, 0.90);
   p.p99 = Percentile(all, 0.99);
+  for (auto& mine : slow) p.slowest.insert(p.slowest.end(), mine.begin(), mine.end());
+  std::sort(p.slowest.begin(), p.slowest.end(), [](const Request& a, const Request& b) { return a.ms > b.ms; });
+  if (p.slowest.size() > keep_slowest) p.slowest.resize(keep_slowest);
   return p;
 }
 
@@ -406,6 +434,7 @@ std::string UrlEncode(const std::string& s) {
 int main(int argc, char** argv) {
   size_t target_quotes = 200000;
   int connections = 32, runs = 3, server_threads = 0;
+  size_t slowest = 0;
   double seconds = 10;
   std::string data_dir, binary = QUOTETRAIL_BINARY_PATH;
   for (int i = 1; i < argc; ++i) {
@@ -420,11 +449,12 @@ int main(int argc, char** argv) {
       else if (a == "--seconds") seconds = std::max(1.0, std::stod(next()));
       else if (a == "--runs") runs = std::max(1, std::stoi(next()));
       else if (a == "--server-threads") server_threads = std::max(1, std::stoi(next()));
+      else if (a == "--slowest") slowest = std::stoul(next());
       else if (a == "--data-dir") data_dir = next();
       else if (a == "--binary") binary = next();
       else if (a == "--help" || a == "-h") {
         std::printf("usage: api_bench [--quotes N] [--connections N] [--seconds S] [--runs N] "
-                    "[--server-threads N] [--data-dir DIR] [--binary PATH]\n");
+                    "[--server-threads N] [--data-dir DIR] [--binary PATH] [--slowest N]\n");
         return 0;
       } else {
         Die("unknown argument " + a);
@@ -504,10 +534,12 @@ int main(int argc, char** argv) {
          }, {}}};
     for (int run = 0; run < runs; ++run) {
       for (auto& k : kinds) {
-        Phase p = RunPhase(server.port(), connections, seconds, k.path);
+        Phase p = RunPhase(server.port(), connections, seconds, k.path, slowest);
         k.phases.push_back(p);
         std::printf("run %d %-38s %8.0f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  errors %zu\n",
                     run + 1, k.name, p.rps, p.p50, p.p90, p.p99, p.errors);
+        for (const Request& r : p.slowest)
+          std::printf("  slow %8.2f ms  at %6.3f s  %s\n", r.ms, r.at_s, r.path.c_str());
         std::fflush(stdout);
         if (p.errors > 0) rc = 1;
       }

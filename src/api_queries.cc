@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -531,10 +532,14 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     const std::string n = param(norm) + "::text", raw = param(filter.q) + "::text",
                       lim = param(std::to_string(limit + 1)) + "::bigint";
     const std::string conds = OccurrenceConditions(filter, &params);
-    std::string after_cond = "true";
+    // The rows after the cursor, for a score and an id column.
+    std::function<std::string(const std::string&, const std::string&)> after_cond =
+        [](const std::string&, const std::string&) { return std::string("true"); };
     if (after) {
       const std::string k = param(after->key) + "::numeric", i = param(std::to_string(after->id)) + "::bigint";
-      after_cond = "(c.score < " + k + " OR (c.score = " + k + " AND c.id > " + i + "))";
+      after_cond = [k, i](const std::string& score, const std::string& id) {
+        return "(" + score + " < " + k + " OR (" + score + " = " + k + " AND " + id + " > " + i + "))";
+      };
     }
     const std::string cap = std::to_string(kSearchCandidates);
     const std::string vec = "q.fts";  // stored (0006)
@@ -542,13 +547,38 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     // filter (inside one OR, every row would recompute to_tsvector). A row
     // of this stage matches the full-text query, hence its 0.15; it is
     // scored where it is read, not fetched again.
+    // word_similarity (about 20 us a row, the largest part of a search) is
+    // left out, the score NULL and the row dropped from `scored`, when it
+    // cannot change the page:
+    //   - the cluster is in `exact`: its score there is 1 (exact and the
+    //     full-text query of its language), which this stage cannot exceed;
+    //   - q does not occur in the text as is, so the score is at most
+    //     0.6 + 0.15 = 0.75, and `bound` holds more than 0.75: `exact`
+    //     already has limit + 1 rows after the cursor scoring at least that
+    //     much, so this row would sort after all of them, off the page (and
+    //     off the next-page test).
+    // The page, its scores and its cursor are the same as when every row is
+    // scored.
     auto fts_for = [&](const char* config) {
-      return std::string("SELECT q.id, 0.6 * word_similarity(") + n + ", q.norm_text) + CASE WHEN strpos(q.norm_text, " +
-             n + ") > 0 THEN 0.25 ELSE 0 END + 0.15 AS s FROM quotes q WHERE " + vec + " @@ plainto_tsquery('" +
-             config + "', " + raw + ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
+      return std::string("SELECT q.id, CASE WHEN q.id IN (SELECT e.id FROM exact e) OR (strpos(q.norm_text, ") + n +
+             ") = 0 AND (SELECT b.thr FROM bound b) > 0.6 + 0.15) THEN NULL ELSE 0.6 * word_similarity(" + n +
+             ", q.norm_text) + CASE WHEN strpos(q.norm_text, " + n + ") > 0 THEN 0.25 ELSE 0 END + 0.15 END AS s "
+             "FROM quotes q WHERE " + vec + " @@ plainto_tsquery('" + config + "', " + raw +
+             ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
     };
+    // The exact stage's condition. With two words or more, the clusters
+    // holding every pair of consecutive words of q come from the index of
+    // 0010, and only those are checked for the phrase (ts_match_vq is @@
+    // as a function: the planner must not add the word index of
+    // norm_words, whose bitmap for common words is the whole cost). The
+    // same clusters as the phrase alone, in the same (table) order.
+    const std::string phrase =
+        norm.find(' ') == std::string::npos
+            ? "q.norm_words @@ phraseto_tsquery('pg_catalog.simple', " + n + ")"
+            : "q.norm_pairs @> qt_word_pairs(to_tsvector('pg_catalog.simple', " + n + ")) AND ts_match_vq("
+              "q.norm_words, phraseto_tsquery('pg_catalog.simple', " + n + "))";
     const std::string tail =
-        "page AS (SELECT c.id, c.score FROM scored c WHERE " + after_cond + " ORDER BY c.score DESC, c.id LIMIT " +
+        "page AS (SELECT c.id, c.score FROM scored c WHERE " + after_cond("c.score", "c.id") + " ORDER BY c.score DESC, c.id LIMIT " +
         lim + ")" QT_SUMMARY_CTES "SELECT p.score::text, " QT_SUMMARY_COLUMNS "FROM page p " QT_SUMMARY_JOINS
         "ORDER BY p.score DESC, p.id";
     staged =
@@ -561,13 +591,18 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
         // without computing them (word_similarity is several us a row).
         "exact AS MATERIALIZED (SELECT q.id, 0.85 + CASE WHEN " + vec + " @@ CASE qt_ts_config(q.language) "
         "WHEN 'pg_catalog.french'::regconfig THEN t.fr WHEN 'pg_catalog.english'::regconfig THEN t.en ELSE t.si END "
-        "THEN 0.15 ELSE 0 END AS s FROM quotes q CROSS JOIN tq t WHERE q.norm_words @@ phraseto_tsquery("
-        "'pg_catalog.simple', " + n + ")" + conds + " LIMIT " + cap + "), "
+        "THEN 0.15 ELSE 0 END AS s FROM quotes q CROSS JOIN tq t WHERE " + phrase + conds + " LIMIT " + cap + "), "
+        // The (limit + 1)-th best score of `exact` after the cursor, NULL
+        // when it has fewer such rows: the page's last row scores at least
+        // that much (an exact score is final, see fts_for).
+        "bound AS MATERIALIZED (SELECT CASE WHEN count(*) = " + lim + " THEN min(x.s) END AS thr FROM (SELECT e.s "
+        "FROM exact e WHERE " + after_cond("e.s", "e.id") + " ORDER BY e.s DESC LIMIT " + lim + ") x), "
         "fts AS MATERIALIZED (SELECT f.id, f.s FROM (" + fts_for("pg_catalog.french") + " UNION ALL " +
         fts_for("pg_catalog.english") + " UNION ALL " + fts_for("pg_catalog.simple") + ") f LIMIT " + cap + "), "
-        // A cluster found by both stages scores 1 either way; max() keeps it once.
+        // A cluster found by both stages scores 1 either way; max() keeps it
+        // once. Rows left unscored (NULL, see fts_for) are off the page.
         "scored AS (SELECT u.id, round(max(u.s)::numeric, 6) AS score FROM (SELECT id, s FROM exact UNION ALL "
-        "SELECT id, s FROM fts) u GROUP BY u.id), " + tail;
+        "SELECT id, s FROM fts) u GROUP BY u.id HAVING max(u.s) IS NOT NULL), " + tail;
     // Run only when the stages above found nothing.
     fuzzy =
         "WITH cand AS MATERIALIZED (SELECT q.id FROM quotes q WHERE " + n + " <% q.norm_text" + conds + " LIMIT " + cap +
@@ -592,20 +627,23 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
            "FROM page p " QT_SUMMARY_JOINS "ORDER BY p.t DESC, p.id";
   }
 
-  return ReadOnly(conn, "listing quotes", [&](pqxx::read_transaction& tx) -> Result<QuotePage> {
+  try {
     std::string kind = norm.empty() ? "t" : "s";
-    auto run = [&](const std::string& statement) {
+    auto run = [&](pqxx::transaction_base& tx, const std::string& statement) {
       return Prepared(tx, statement, pqxx::prepare::make_dynamic_params(params));
     };
     pqxx::result rows;
-    if (norm.empty()) {
-      rows = run(sql);
-    } else if (!after || after->kind == "s") {
-      rows = run(staged);
+    if (norm.empty() || !after || after->kind == "s") {
+      // One statement, its own snapshot: no BEGIN and COMMIT round trips
+      // (each a wake-up of the backend while the pooled connection is held).
+      pqxx::nontransaction tx(conn);
+      rows = run(tx, norm.empty() ? sql : staged);
     }
     if (!norm.empty() && ((!after && rows.empty()) || (after && after->kind == "f"))) {
+      // The threshold is local to this transaction.
+      pqxx::read_transaction tx(conn);
       Prepared(tx, kSetWordSimilarity, std::to_string(kFindMinWordSimilarity));
-      rows = run(fuzzy);
+      rows = run(tx, fuzzy);
       kind = "f";
     }
     QuotePage page;
@@ -621,7 +659,9 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
           EncodeCursor({kind, last[0].is_null() ? "n" : last[0].as<std::string>(), last[1].as<int64_t>()}, filter);
     }
     return page;
-  });
+  } catch (const std::exception& e) {
+    return ReadError(e, "listing quotes");
+  }
 }
 
 Result<json> GetQuoteChain(pqxx::connection& conn, int64_t quote_id) {

@@ -21,14 +21,21 @@
 //     rounded to 6 decimals, then by id. Candidates come from two indexed
 //     stages, at most kSearchCandidates clusters each (whichever the index
 //     gives first when there are more): the exact words of q as a phrase of
-//     the normalised text (accent- and case-folded words, stored and indexed by 0006),
+//     the normalised text (accent- and case-folded words, stored and indexed by 0006;
+//     with two words or more, looked up by their pairs of consecutive words, 0010,
+//     then checked as a phrase: the same clusters, found without reading every
+//     cluster that holds common words of q somewhere),
 //     and the full-text query of each cluster's language (stored vector
 //     of 0006).
 //     Only when both find nothing (a misspelt or reworded q) are the
 //     candidates the clusters with word similarity >= kFindMinWordSimilarity
 //     (trigram index of 0001), again at most kSearchCandidates: so
 //     "pret a soutenir" finds « prête à soutenir ... ». Only the candidates
-//     are scored: a page costs a bounded amount of work.
+//     are scored: a page costs a bounded amount of work. A full-text
+//     candidate whose score cannot reach the page (at most 0.75 without q
+//     as is, below limit + 1 exact-stage rows after the cursor; or found by
+//     the exact stage too) skips word_similarity: pages, scores and
+//     cursors are those of scoring every candidate.
 //   - Without q: newest first appearance first, then id (index of 0004;
 //     clusters without a date last).
 //   The other filters must hold for one and the same occurrence of the
@@ -38,7 +45,8 @@
 //   another page exists: walking the pages gives every cluster once.
 //
 // Cost: a page is one statement (two when the fuzzy stage runs), summaries
-// included, whatever the page size; a chain is two statements (three for a
+// included, whatever the page size, sent outside a transaction block (one
+// round trip; the fuzzy stage runs in a read-only transaction); a chain is two statements (three for a
 // conflict), capped at kMaxChain occurrences. Statements are prepared once
 // per connection (named by a hash of their text).
 //

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "api_queries.h"
 #include "api_tokens.h"
 #include "database.h"
 #include "embedded_pg.h"
@@ -23,6 +25,8 @@
 #include "http/api_server.h"
 #include "ingest.h"
 #include "migrations.h"
+#include "quote_clusters.h"
+#include "quote_filter.h"
 #include "store.h"
 #include "support/cli_run.h"
 #include "support/pg_harness.h"
@@ -872,4 +876,87 @@ TEST_CASE("export.csv neutralises formula cells unless raw=1", "[api]") {
   REQUIRE(raw.size() == 2);
   CHECK(raw[1][0].rfind("=SUM(A1:A9)", 0) == 0);
   CHECK(raw[1][3] == "+Outlet");
+}
+
+// SearchQuotes on its own database: clusters holding the phrase (with the
+// full-text match: 1; written without the accent, so without it: 0.85),
+// clusters holding q inside a longer word ("forte": as is, not a phrase,
+// about 0.95) and clusters matching only the full-text query. Small pages
+// let the statement skip scoring full-text rows that cannot reach them
+// (api_queries.cc, fts_for); every page size must give the ranking the
+// documented formula gives over all candidates, row for row, score for
+// score.
+TEST_CASE("search pages of any size follow the documented score over every candidate", "[api]") {
+  const std::string url = quotetrail::testing::RequireFreshDatabase(true);
+  auto conn = Connect(url);
+  REQUIRE(conn.ok());
+  {
+    pqxx::nontransaction s(**conn);
+    s.exec(kApiSessionSql);
+  }
+  std::vector<std::string> texts;
+  for (int i = 0; i < 9; ++i)
+    texts.push_back("Ce matin " + std::to_string(i) + " la tempête souffle fort sur la côte numéro " + std::to_string(i));
+  for (int i = 0; i < 6; ++i)
+    texts.push_back("Ce soir " + std::to_string(i) + " la tempete souffle fort sur le port numéro " + std::to_string(i));
+  for (int i = 0; i < 4; ++i)
+    texts.push_back("Hier la tempête souffle forte pluie " + std::to_string(i) + " sur les toits");
+  for (int i = 0; i < 14; ++i)
+    texts.push_back("Des tempêtes qui soufflaient très fort " + std::to_string(i) + " ont abattu " +
+                    std::string(static_cast<size_t>(i % 5 + 1), 'x') + " arbres");
+  texts.push_back("Rien à voir avec la météo du jour");
+  {
+    pqxx::work tx(**conn);
+    for (const std::string& t : texts)
+      tx.exec_params("INSERT INTO quotes (canonical_text, norm_text, language) VALUES ($1, $2, 'fr')", t,
+                     NormalizeQuote(t));
+    tx.commit();
+  }
+  const std::string q = "la tempête souffle fort";
+  // The reference: every candidate of both stages (fewer than
+  // kSearchCandidates here), scored by the formula of api_queries.h.
+  std::vector<std::pair<int64_t, std::string>> expected;
+  std::map<std::string, int> by_score;
+  {
+    pqxx::read_transaction tx(**conn);
+    const std::string n = NormalizeQuote(q);
+    for (const auto& r : tx.exec_params(
+             "SELECT id, round((0.6 * word_similarity($1, norm_text) + CASE WHEN strpos(norm_text, $1) > 0 THEN 0.25 "
+             "ELSE 0 END + CASE WHEN fts @@ plainto_tsquery(qt_ts_config(language), $2) THEN 0.15 ELSE 0 END)::numeric, "
+             "6)::text AS score FROM quotes WHERE norm_words @@ phraseto_tsquery('simple', $1) "
+             "OR fts @@ plainto_tsquery(qt_ts_config(language), $2) ORDER BY score DESC, id",
+             n, q)) {
+      expected.emplace_back(r[0].as<int64_t>(), r[1].as<std::string>());
+      ++by_score[r[1].as<std::string>()];
+    }
+  }
+  REQUIRE(expected.size() == 33);  // all but the last text
+  CHECK(by_score["1.000000"] == 9);
+  CHECK(by_score["0.850000"] == 6);
+  // The "forte" rows rank between the two kinds of phrase rows.
+  for (size_t i = 9; i < 13; ++i) {
+    CHECK(expected[i].second > "0.850000");
+    CHECK(expected[i].second < "1.000000");
+  }
+
+  for (int limit : {1, 2, 5, 8, 9, 10, 11, 12, 14, 100}) {
+    CAPTURE(limit);
+    QuoteFilter f;
+    f.q = q;
+    std::vector<std::pair<int64_t, std::string>> got;
+    std::string cursor;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto page = SearchQuotes(**conn, f, limit, cursor);
+      REQUIRE(page.ok());
+      CHECK(page->quotes.size() <= static_cast<size_t>(limit));
+      for (const json& s : page->quotes) {
+        char score[32];
+        std::snprintf(score, sizeof score, "%.6f", s["score"].get<double>());
+        got.emplace_back(s["id"].get<int64_t>(), score);
+      }
+      if (!page->next_cursor) break;
+      cursor = *page->next_cursor;
+    }
+    CHECK(got == expected);
+  }
 }

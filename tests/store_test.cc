@@ -72,6 +72,23 @@ TEST_CASE("a truncated copy published later, citing the agency, joins the earlie
   CHECK(QueryOne(url, "SELECT fts @@ plainto_tsquery('french', 'crises ukrainiennes') FROM quotes") == "t");
   CHECK(QueryOne(url, "SELECT bool_and(norm_words = to_tsvector('simple', norm_text) AND "
                  "fts = to_tsvector(qt_ts_config(language), canonical_text)) FROM quotes") == "t");
+  // So do the word pairs (migration 0010), and the pairs of a phrase find
+  // the cluster exactly when the phrase does, common words and repeats too.
+  CHECK(QueryOne(url, "SELECT norm_pairs = qt_word_pairs(norm_words) FROM quotes") == "t");
+  CHECK(QueryOne(url, "SELECT norm_pairs @> ARRAY['crise ukrainienne', 'de la', 'la crise'] FROM quotes") == "t");
+  for (const char* phrase : {"de la crise", "la cause profonde de la", "crise ukrainienne", "de la de",
+                             "la la crise", "ukrainienne prete", "les dirigeants", "dirigeants les"}) {
+    CAPTURE(phrase);
+    const std::string p = std::string("'") + phrase + "'";
+    CHECK(QueryOne(url, "SELECT (norm_pairs @> qt_word_pairs(to_tsvector('simple', " + p + ")) AND ts_match_vq("
+                   "norm_words, phraseto_tsquery('simple', " + p + "))) = (norm_words @@ phraseto_tsquery('simple', " +
+                   p + ")) FROM quotes") == "t");
+  }
+  CHECK(QueryOne(url, "SELECT qt_word_pairs(to_tsvector('simple', 'et et le chat'))::text") ==
+        "{\"et et\",\"et le\",\"le chat\"}");
+  CHECK(QueryOne(url, "SELECT qt_word_pairs(to_tsvector('simple', 'seul'))::text") == "{}");
+  // Two lexemes at one position (only past tsvector's last one, 16383).
+  CHECK(QueryOne(url, "SELECT qt_word_pairs('c:16382 a:16383 b:16383'::tsvector)::text") == "{\"c a\",\"c b\"}");
   // First appearance: the KCNA dispatch, published the day before.
   CHECK(QueryOne(url, "SELECT d.external_id FROM quotes q JOIN occurrences o ON o.id = q.first_occurrence_id "
                  "JOIN documents d ON d.id = o.document_id") == "kcna");

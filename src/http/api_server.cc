@@ -3,9 +3,11 @@
 
 #include <httplib.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include <chrono>
@@ -293,11 +295,32 @@ void ApiServer::AddRoute(const std::string& method, const std::string& pattern, 
 }
 
 Result<int> ApiServer::Bind(const std::string& host, int port) {
+  // cpp-httplib 0.11 (the compiled Debian library) listens with a backlog
+  // of 5 connections: when more clients connect at once than the accept
+  // thread takes in (32 keep-alive clients starting together, on a busy
+  // machine), the kernel drops their SYNs and they connect again only after
+  // TCP's 1 s retransmission timeout (api_bench saw a 1.0-1.5 s p99 from
+  // that alone). The socket is the last one the library set up before
+  // binding; listen() again on it raises the backlog to the system's limit.
+  int listen_fd = -1;
+  server_->set_socket_options([&listen_fd](int sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
+  int bound = -1;
   if (port == 0) {
-    int p = server_->bind_to_any_port(host);
-    if (p > 0) return p;
+    bound = server_->bind_to_any_port(host);
   } else if (server_->bind_to_port(host, port)) {
-    return port;
+    bound = port;
+  }
+  server_->set_socket_options(httplib::default_socket_options);
+  if (bound > 0) {
+    if (listen_fd < 0) {
+      Log("note: listen backlog left at cpp-httplib's 5 (socket not seen)");
+    } else if (::listen(listen_fd, SOMAXCONN) != 0) {
+      Log("note: listen backlog left at cpp-httplib's 5 (" + std::string(std::strerror(errno)) + ")");
+    }
+    return bound;
   }
   return Unavailable("cannot listen on " + host + ":" + std::to_string(port) +
                      " (in use or not a local address)");
