@@ -35,10 +35,6 @@ std::string StripPossessive(std::string_view tok, bool* possessive) {
 
 }  // namespace
 
-bool SpeakerResolver::IsWord(Lex lexicon, std::string_view token) const {
-  return words_.IsWord(lexicon, token);
-}
-
 SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
                                  const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
                                  const std::vector<size_t>& sentence_starts)

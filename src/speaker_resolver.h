@@ -101,7 +101,6 @@ class SpeakerResolver {
   bool FollowedByVerb(size_t pos) const;
   std::string KindOf(const Entity& e) const;
   std::vector<std::string> ContentWords(std::string_view s) const;
-  bool IsWord(Lex lexicon, std::string_view token) const;
 
   std::string_view text_;
   const PatternSet& words_;
