@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -533,14 +532,12 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
                       lim = param(std::to_string(limit + 1)) + "::bigint";
     const std::string conds = OccurrenceConditions(filter, &params);
     // The rows after the cursor, for a score and an id column.
-    std::function<std::string(const std::string&, const std::string&)> after_cond =
-        [](const std::string&, const std::string&) { return std::string("true"); };
-    if (after) {
-      const std::string k = param(after->key) + "::numeric", i = param(std::to_string(after->id)) + "::bigint";
-      after_cond = [k, i](const std::string& score, const std::string& id) {
-        return "(" + score + " < " + k + " OR (" + score + " = " + k + " AND " + id + " > " + i + "))";
-      };
-    }
+    std::string k, i;
+    if (after) k = param(after->key) + "::numeric", i = param(std::to_string(after->id)) + "::bigint";
+    auto after_cond = [&](const std::string& score, const std::string& id) -> std::string {
+      if (!after) return "true";
+      return "(" + score + " < " + k + " OR (" + score + " = " + k + " AND " + id + " > " + i + "))";
+    };
     const std::string cap = std::to_string(kSearchCandidates);
     const std::string vec = "q.fts";  // stored (0006)
     // One indexed branch per configuration; the language test is a cheap
