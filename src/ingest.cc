@@ -307,6 +307,12 @@ Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extra
 
   std::lock_guard<std::mutex> lock(mu);
   if (!fatal.ok()) return fatal;
+  if (progress.documents_added > 0) {
+    Status settled = store.Settle();
+    if (!settled.ok() && options.on_warning)
+      options.on_warning("the documents are stored, but the indexes could not be tidied for searching: " +
+                         settled.message());
+  }
   progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return progress;
 }

@@ -16,7 +16,9 @@
 //   3. extracts the quotes on `threads` threads;
 //   4. hands the chunk to a writer thread, which stores it in one
 //      transaction (Store::Write) while the next chunk is read and
-//      extracted.
+//      extracted;
+//   5. when the run stored anything, Store::Settle(): the new rows made
+//      ready for searching (a failure there is a warning: nothing is lost).
 // Bad input never stops the run: an unreadable file, an invalid JSON line,
 // invalid UTF-8 (ReadOptions::reject_invalid_utf8 is set) or an article
 // with no text is reported through on_error with its source ("a.jsonl:3:

@@ -228,6 +228,25 @@ Result<StoreCounts> Store::Counts() {
   }
 }
 
+Status Store::Settle() {
+  try {
+    pqxx::nontransaction tx(*conn_);
+    // This session's row counts reach pg_stat_user_tables when it next goes
+    // idle, at most once a second: the last batches would be missing.
+    tx.exec(sql::kFlushStats);
+    tx.exec_params(sql::kCleanGinPendingLists, sql::kWrittenTables);
+    std::vector<std::string> tables;
+    for (const auto& row : tx.exec_params(sql::kTablesToAnalyze, sql::kWrittenTables))
+      tables.push_back(row[0].as<std::string>());
+    // A table name cannot be a parameter: quote_name escapes it (and the
+    // names come from kWrittenTables anyway).
+    for (const auto& t : tables) tx.exec("ANALYZE " + conn_->quote_name(t));
+  } catch (const std::exception& e) {
+    return PqxxError(e, "merging index pending lists and analysing tables");
+  }
+  return Status::Ok();
+}
+
 Result<WriteOutcome> Store::Write(std::vector<DocumentRecord> docs) {
   WriteOutcome out;
   if (docs.empty()) return out;

@@ -109,6 +109,16 @@ class Store {
 
   Result<StoreCounts> Counts();
 
+  // Makes what was written ready for fast queries, at the end of a run:
+  // merges the pending lists of the written tables' GIN indexes (rows
+  // inserted wait there, and every search reads them in full) and ANALYZEs
+  // the tables changed by more than autovacuum's threshold since their
+  // last ANALYZE (so the planner does not meet 100,000 new clusters with
+  // the statistics of 1,000). Work autovacuum would do later, done now.
+  // Writes no row; a failure (e.g. a --db user that does not own the
+  // tables) leaves the data as it is and is only worth a warning.
+  Status Settle();
+
  private:
   struct State;
   Store(const Gazetteer& gazetteer);

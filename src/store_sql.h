@@ -154,6 +154,38 @@ SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM occurrences),
        (SELECT count(*) FROM quotes WHERE speaker_conflict)
 )sql";
 
+// ---------------------------------------------------------------- settling
+
+// The tables a store writes, for Store::Settle().
+inline constexpr const char* kWrittenTables =
+    "{documents,outlets,speakers,speaker_aliases,quotes,quote_speakers,occurrences,occurrence_via}";
+
+// Merges the pending lists of the GIN indexes on those tables into the
+// indexes proper. Rows inserted with fastupdate (the default) wait in a
+// pending list that every search through the index reads in full: up to
+// gin_pending_list_limit (4 MB by default, 512 kB on quotes, 0011) until
+// autovacuum or an overflowing insert merges them; 243 pending pages of
+// quotes_norm_pairs_idx cost 6 ms per search.
+inline constexpr const char* kCleanGinPendingLists = R"sql(
+SELECT coalesce(sum(gin_clean_pending_list(i.indexrelid)), 0)::bigint
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+WHERE a.amname = 'gin' AND i.indrelid = ANY ($1::text[]::regclass[])
+)sql";
+
+// The session's pending statistics are flushed when it next goes idle
+// (that is, before the next statement), not up to a second later.
+inline constexpr const char* kFlushStats = "SELECT pg_stat_force_next_flush()";
+
+// Those tables with more rows changed since their last ANALYZE than
+// autovacuum waits for (its defaults: 50 rows + 10 %), largest first.
+inline constexpr const char* kTablesToAnalyze = R"sql(
+SELECT s.relname::text
+FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+WHERE s.relid = ANY ($1::text[]::regclass[])
+  AND s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
+ORDER BY c.reltuples DESC
+)sql";
+
 // ---------------------------------------------------------------- search
 
 // Clusters whose normalised text contains the normalised query ($1), or

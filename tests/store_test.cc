@@ -261,3 +261,35 @@ TEST_CASE("find matches accent- and case-insensitively, partial quotes included,
   CHECK(json["first_appearance"]["published_at"] == "2025-07-14T00:00:00Z");
   CHECK(json["speakers"][0]["name"] == "Sergueï Lavrov");
 }
+
+TEST_CASE("Settle merges the GIN pending lists and analyses the tables a run grew", "[store]") {
+  const std::string url = testing::RequireFreshDatabase();
+  auto store = OpenStore(url);
+  // Every GIN index on the written tables; gin_clean_pending_list returns
+  // the pending pages it merged (so asking twice gives 0 the second time).
+  const std::string pending =
+      "SELECT sum(gin_clean_pending_list(i.indexrelid)) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+      "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND i.indrelid::regclass::text IN "
+      "('quotes', 'speakers', 'speaker_aliases', 'documents')";
+  auto batch = [](const std::string& prefix) {
+    std::vector<DocumentRecord> docs;
+    for (int i = 0; i < 100; ++i) {
+      const std::string n = prefix + std::to_string(i);
+      // Words of their own: each quote is a cluster.
+      std::string words;
+      for (int w = 0; w < 12; ++w) words += (w ? " mot" : "mot") + n + "x" + std::to_string(w);
+      docs.push_back(Doc(n, "2025-03-01", "Le Monde", {Quote(words, "Orateur " + n)}));
+    }
+    return docs;
+  };
+  CHECK(Write(*store, batch("a")).documents_added == 100);
+  auto st = store->Settle();
+  INFO(st.ToString());
+  REQUIRE(st.ok());
+  CHECK(QueryOne(url, pending) == "0");
+  CHECK(QueryOne(url, "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'quotes'") == "t");
+  CHECK(QueryOne(url, "SELECT reltuples FROM pg_class WHERE relname = 'quotes'") == "100");
+  // Without Settle, the new rows wait in the pending lists.
+  CHECK(Write(*store, batch("b")).documents_added == 100);
+  CHECK(std::stoi(QueryOne(url, pending)) > 0);
+}
