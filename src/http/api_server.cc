@@ -262,12 +262,19 @@ ApiServer::ApiServer(ApiServerOptions options)
     res.status = 500;
     res.set_content(r.body, r.content_type);
   });
+  // cpp-httplib calls the post-routing handler with the final status (after
+  // the error handler) before it writes the response, and the logger after
+  // the last byte went out: the counters go in the first so that a reply is
+  // counted before the client has it, the duration in the second.
+  s.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    metrics_.RecordResponse(req.method, RouteLabel(req.path), res.status);
+  });
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     double seconds = 0;
     if (t_request_started) seconds = std::chrono::duration<double>(Clock::now() - t_request_start).count();
     t_request_started = false;
     const std::string route = RouteLabel(req.path);
-    metrics_.RecordRequest(req.method, route, res.status, seconds);
+    metrics_.RecordDuration(route, seconds);
     if (options_.log_requests) {
       char ms[32];
       std::snprintf(ms, sizeof ms, "%.1fms", seconds * 1000);

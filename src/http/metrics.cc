@@ -49,10 +49,14 @@ const char* Metrics::ErrorCodeForStatus(int status) {
   return "";
 }
 
-void Metrics::RecordRequest(const std::string& method, const std::string& route, int status,
-                            double seconds) {
+void Metrics::RecordResponse(const std::string& method, const std::string& route, int status) {
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_[{method, route, status}];
+  if (status >= 400) ++errors_[{route, ErrorCodeForStatus(status)}];
+}
+
+void Metrics::RecordDuration(const std::string& route, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
   Histogram& h = latency_[route];
   if (h.buckets.empty()) h.buckets.assign(kNumBounds + 1, 0);
   for (size_t i = 0; i < kNumBounds; ++i)
@@ -60,7 +64,6 @@ void Metrics::RecordRequest(const std::string& method, const std::string& route,
   ++h.buckets[kNumBounds];
   h.sum += seconds;
   ++h.count;
-  if (status >= 400) ++errors_[{route, ErrorCodeForStatus(status)}];
 }
 
 void Metrics::RecordIngest(bool created, size_t occurrences) {

@@ -11,6 +11,11 @@
 // so the number of series stays bounded; requests matching no route count as
 // route="other".
 //
+// A request is counted (requests, errors) as soon as its response is decided,
+// before a byte of it is sent, so a client that reads /metrics after a reply
+// finds that reply counted; its duration is recorded once the response has
+// been written, so a streamed export's histogram entry includes the streaming.
+//
 // Thread-safety: every member may be called from any thread (one mutex).
 #pragma once
 
@@ -27,8 +32,8 @@ namespace quotetrail::http {
 class Metrics {
  public:
   Metrics();
-  void RecordRequest(const std::string& method, const std::string& route, int status,
-                     double seconds);
+  void RecordResponse(const std::string& method, const std::string& route, int status);
+  void RecordDuration(const std::string& route, double seconds);
   void RecordIngest(bool created, size_t occurrences);
   std::string Render() const;
 
