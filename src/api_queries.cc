@@ -544,22 +544,25 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     // filter (inside one OR, every row would recompute to_tsvector). A row
     // of this stage matches the full-text query, hence its 0.15; it is
     // scored where it is read, not fetched again.
-    // word_similarity (about 20 us a row, the largest part of a search) is
-    // left out, the score NULL and the row dropped from `scored`, when it
-    // cannot change the page:
+    // Its closeness (api_queries.h) is word_similarity when q occurs in the
+    // text as is, else the cover density of the full-text query (computed
+    // once, in `tq`: `tq_column` names its column for `config`).
+    // The score is left out, NULL, and the row dropped from `scored`, when
+    // it cannot change the page:
     //   - the cluster is in `exact`: its score there is 1 (exact and the
     //     full-text query of its language), which this stage cannot exceed;
-    //   - q does not occur in the text as is, so the score is at most
+    //   - q does not occur in the text as is, so the score is below
     //     0.6 + 0.15 = 0.75, and `bound` holds more than 0.75: `exact`
     //     already has limit + 1 rows after the cursor scoring at least that
     //     much, so this row would sort after all of them, off the page (and
     //     off the next-page test).
     // The page, its scores and its cursor are the same as when every row is
     // scored.
-    auto fts_for = [&](const char* config) {
+    auto fts_for = [&](const char* config, const char* tq_column) {
       return std::string("SELECT q.id, CASE WHEN q.id IN (SELECT e.id FROM exact e) OR (strpos(q.norm_text, ") + n +
-             ") = 0 AND (SELECT b.thr FROM bound b) > 0.6 + 0.15) THEN NULL ELSE 0.6 * word_similarity(" + n +
-             ", q.norm_text) + CASE WHEN strpos(q.norm_text, " + n + ") > 0 THEN 0.25 ELSE 0 END + 0.15 END AS s "
+             ") = 0 AND (SELECT b.thr FROM bound b) > 0.6 + 0.15) THEN NULL WHEN strpos(q.norm_text, " + n +
+             ") > 0 THEN 0.6 * word_similarity(" + n + ", q.norm_text) + 0.25 + 0.15 ELSE 0.6 * ts_rank_cd(" + vec +
+             ", (SELECT t." + tq_column + " FROM tq t), 32) + 0.15 END AS s "
              "FROM quotes q WHERE " + vec + " @@ plainto_tsquery('" + config + "', " + raw +
              ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
     };
@@ -594,8 +597,8 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
         // that much (an exact score is final, see fts_for).
         "bound AS MATERIALIZED (SELECT CASE WHEN count(*) = " + lim + " THEN min(x.s) END AS thr FROM (SELECT e.s "
         "FROM exact e WHERE " + after_cond("e.s", "e.id") + " ORDER BY e.s DESC LIMIT " + lim + ") x), "
-        "fts AS MATERIALIZED (SELECT f.id, f.s FROM (" + fts_for("pg_catalog.french") + " UNION ALL " +
-        fts_for("pg_catalog.english") + " UNION ALL " + fts_for("pg_catalog.simple") + ") f LIMIT " + cap + "), "
+        "fts AS MATERIALIZED (SELECT f.id, f.s FROM (" + fts_for("pg_catalog.french", "fr") + " UNION ALL " +
+        fts_for("pg_catalog.english", "en") + " UNION ALL " + fts_for("pg_catalog.simple", "si") + ") f LIMIT " + cap + "), "
         // A cluster found by both stages scores 1 either way; max() keeps it
         // once. Rows left unscored (NULL, see fts_for) are off the page.
         "scored AS (SELECT u.id, round(max(u.s)::numeric, 6) AS score FROM (SELECT id, s FROM exact UNION ALL "

@@ -14,11 +14,18 @@
 // SearchQuotes(filter, limit, cursor): the clusters the filter selects
 // (quote_filter.h), in keyset pages (no OFFSET: a page starts at its cursor).
 //   - With q: ranked by a relevance score in 0..1,
-//       0.6 * pg_trgm word_similarity(normalised q, normalised text)
+//       0.6 * closeness of q to the text
 //     + 0.25 when the normalised q occurs in the normalised text as is
 //     + 0.15 when the full-text query of the quote's language matches
 //       (qt_ts_config: french, english, else simple),
-//     rounded to 6 decimals, then by id. Candidates come from two indexed
+//     rounded to 6 decimals, then by id. The closeness is pg_trgm's
+//     word_similarity(normalised q, normalised text), except for a cluster
+//     that matches the full-text query without holding q as is: there the
+//     words of q are all in the text, apart, and how close together they
+//     stand is their cover density, ts_rank_cd(stored vector, full-text
+//     query, 32) (rank / (rank + 1), in 0..1), about a tenth of the cost of
+//     word_similarity (1.5 against 15 us a row) on the stage that reads the
+//     most rows. Candidates come from two indexed
 //     stages, at most kSearchCandidates clusters each (whichever the index
 //     gives first when there are more): the exact words of q as a phrase of
 //     the normalised text (accent- and case-folded words, stored and indexed by 0006;
@@ -32,10 +39,10 @@
 //     (trigram index of 0001), again at most kSearchCandidates: so
 //     "pret a soutenir" finds « prête à soutenir ... ». Only the candidates
 //     are scored: a page costs a bounded amount of work. A full-text
-//     candidate whose score cannot reach the page (at most 0.75 without q
+//     candidate whose score cannot reach the page (below 0.75 without q
 //     as is, below limit + 1 exact-stage rows after the cursor; or found by
-//     the exact stage too) skips word_similarity: pages, scores and
-//     cursors are those of scoring every candidate.
+//     the exact stage too) is not scored: pages, scores and cursors are
+//     those of scoring every candidate.
 //   - Without q: newest first appearance first, then id (index of 0004;
 //     clusters without a date last).
 //   The other filters must hold for one and the same occurrence of the

@@ -565,6 +565,19 @@ Status EmbeddedPostgres::InitCluster(const std::string& bin, const RunAs& as) {
   return Status::Ok();
 }
 
+int EmbeddedPostgres::AutoSharedBuffersMb() {
+  constexpr int64_t kMb = 1024 * 1024;
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  int64_t bytes = pages > 0 && page_size > 0 ? static_cast<int64_t>(pages) * page_size : 0;
+  // cgroup v2 ("max" when unlimited), then v1 (a huge number when unlimited).
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(path);
+    int64_t limit = 0;
+    if (in >> limit && limit > 0 && (bytes == 0 || limit < bytes)) bytes = limit;
+  }
+  return static_cast<int>(std::clamp<int64_t>(bytes / 4 / kMb, 128, 4096));
+}
+
 Status EmbeddedPostgres::WriteServerConfig(const std::string& pgdata, const RunAs& as) {
   const std::string path = pgdata + "/quotetrail.conf";
   {
@@ -574,7 +587,9 @@ Status EmbeddedPostgres::WriteServerConfig(const std::string& pgdata, const RunA
             "port = "
          << options_.port << "\n"
          << "unix_socket_directories = " << ConfString(socket_dir()) << "\n"
-         << "unix_socket_permissions = 0700\n";
+         << "unix_socket_permissions = 0700\n"
+         << "shared_buffers = "
+         << (options_.shared_buffers_mb > 0 ? options_.shared_buffers_mb : AutoSharedBuffersMb()) << "MB\n";
     if (!conf) return Unavailable("cannot write " + path);
   }
   if (as.switch_user && chown(path.c_str(), as.uid, as.gid) != 0)

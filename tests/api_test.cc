@@ -881,7 +881,8 @@ TEST_CASE("export.csv neutralises formula cells unless raw=1", "[api]") {
 // SearchQuotes on its own database: clusters holding the phrase (with the
 // full-text match: 1; written without the accent, so without it: 0.85),
 // clusters holding q inside a longer word ("forte": as is, not a phrase,
-// about 0.95) and clusters matching only the full-text query. Small pages
+// about 0.95) and clusters matching only the full-text query (scored by
+// the cover density of its words, below 0.75). Small pages
 // let the statement skip scoring full-text rows that cannot reach them
 // (api_queries.cc, fts_for); every page size must give the ranking the
 // documented formula gives over all candidates, row for row, score for
@@ -921,7 +922,9 @@ TEST_CASE("search pages of any size follow the documented score over every candi
     pqxx::read_transaction tx(**conn);
     const std::string n = NormalizeQuote(q);
     for (const auto& r : tx.exec_params(
-             "SELECT id, round((0.6 * word_similarity($1, norm_text) + CASE WHEN strpos(norm_text, $1) > 0 THEN 0.25 "
+             "SELECT id, round((0.6 * CASE WHEN strpos(norm_text, $1) = 0 AND fts @@ plainto_tsquery(qt_ts_config(language), $2) "
+             "THEN ts_rank_cd(fts, plainto_tsquery(qt_ts_config(language), $2), 32) ELSE word_similarity($1, norm_text) END "
+             "+ CASE WHEN strpos(norm_text, $1) > 0 THEN 0.25 "
              "ELSE 0 END + CASE WHEN fts @@ plainto_tsquery(qt_ts_config(language), $2) THEN 0.15 ELSE 0 END)::numeric, "
              "6)::text AS score FROM quotes WHERE norm_words @@ phraseto_tsquery('simple', $1) "
              "OR fts @@ plainto_tsquery(qt_ts_config(language), $2) ORDER BY score DESC, id",

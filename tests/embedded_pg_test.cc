@@ -1,5 +1,6 @@
 // Tests of the embedded PostgreSQL cluster and the migration runner, against
 // real PostgreSQL 15 servers started in temporary directories.
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -106,6 +107,26 @@ TEST_CASE("status of a data dir without a cluster says not initialized", "[embed
   CHECK_FALSE(state->initialized);
   CHECK_FALSE(state->running);
   CHECK_FALSE(fs::exists(tmp.path() + "/nothing-here"));
+}
+
+TEST_CASE("shared_buffers is sized from memory unless the options set it", "[embedded_pg]") {
+  const int automatic = EmbeddedPostgres::AutoSharedBuffersMb();
+  CHECK(automatic >= 128);
+  CHECK(automatic <= 4096);
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+  const long long quarter_mb = static_cast<long long>(pages) * page_size / 4 / (1024 * 1024);
+  if (quarter_mb >= 128 && quarter_mb <= 4096) CHECK(automatic <= quarter_mb);
+  // The test cluster runs with the automatic size.
+  CHECK(QueryOne(quotetrail::testing::RequireClusterUrl(), "SHOW shared_buffers") ==
+        (automatic % 1024 == 0 ? std::to_string(automatic / 1024) + "GB" : std::to_string(automatic) + "MB"));
+
+  TempDir tmp;
+  auto options = OptionsFor(tmp.path() + "/data");
+  options.shared_buffers_mb = 200;
+  EmbeddedPostgres pg(options);
+  REQUIRE(pg.Start().ok());
+  CHECK(QueryOne(pg.ConnectionString(), "SHOW shared_buffers") == "200MB");
+  REQUIRE(pg.Stop().ok());
 }
 
 TEST_CASE("the server listens on a Unix socket only, never on TCP", "[embedded_pg]") {
