@@ -543,28 +543,19 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     // One indexed branch per configuration; the language test is a cheap
     // filter (inside one OR, every row would recompute to_tsvector). A row
     // of this stage matches the full-text query, hence its 0.15; it is
-    // scored where it is read, not fetched again.
-    // Its closeness (api_queries.h) is word_similarity when q occurs in the
-    // text as is, else the cover density of the full-text query (computed
-    // once, in `tq`: `tq_column` names its column for `config`).
-    // The score is left out, NULL, and the row dropped from `scored`, when
-    // it cannot change the page:
-    //   - the cluster is in `exact`: its score there is 1 (exact and the
-    //     full-text query of its language), which this stage cannot exceed;
-    //   - q does not occur in the text as is, so the score is below
-    //     0.6 + 0.15 = 0.75, and `bound` holds more than 0.75: `exact`
-    //     already has limit + 1 rows after the cursor scoring at least that
-    //     much, so this row would sort after all of them, off the page (and
-    //     off the next-page test).
-    // The page, its scores and its cursor are the same as when every row is
-    // scored.
+    // scored where it is read, not fetched again: 1 when it is a phrase
+    // that `exact` left out, having reached its cap; else 0.6 times the
+    // cover density of the full-text query (computed once, in `tq`:
+    // `tq_column` names its column for `config`) + 0.15, below 0.75.
+    // Clusters `exact` has are not candidates here (they score 1 there,
+    // which this stage cannot exceed), so they do not use up its cap.
+    // The stage runs only when `bound` lets it (see there).
     auto fts_for = [&](const char* config, const char* tq_column) {
-      return std::string("SELECT q.id, CASE WHEN q.id IN (SELECT e.id FROM exact e) OR (strpos(q.norm_text, ") + n +
-             ") = 0 AND (SELECT b.thr FROM bound b) > 0.6 + 0.15) THEN NULL WHEN strpos(q.norm_text, " + n +
-             ") > 0 THEN 0.6 * word_similarity(" + n + ", q.norm_text) + 0.25 + 0.15 ELSE 0.6 * ts_rank_cd(" + vec +
+      return std::string("SELECT q.id, CASE WHEN (SELECT b.n FROM bound b) = ") + cap +
+             " AND ts_match_vq(q.norm_words, (SELECT t.ph FROM tq t)) THEN 1 ELSE 0.6 * ts_rank_cd(" + vec +
              ", (SELECT t." + tq_column + " FROM tq t), 32) + 0.15 END AS s "
-             "FROM quotes q WHERE " + vec + " @@ plainto_tsquery('" + config + "', " + raw +
-             ") AND qt_ts_config(q.language) = '" + config + "'::regconfig" + conds;
+             "FROM quotes q WHERE (SELECT b.run_fts FROM bound b) AND " + vec + " @@ plainto_tsquery('" + config + "', " + raw +
+             ") AND qt_ts_config(q.language) = '" + config + "'::regconfig AND q.id NOT IN (SELECT e.id FROM exact e)" + conds;
     };
     // The exact stage's condition. With two words or more, the clusters
     // holding every pair of consecutive words of q come from the index of
@@ -576,7 +567,7 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
         norm.find(' ') == std::string::npos
             ? "q.norm_words @@ phraseto_tsquery('pg_catalog.simple', " + n + ")"
             : "q.norm_pairs @> qt_word_pairs(to_tsvector('pg_catalog.simple', " + n + ")) AND ts_match_vq("
-              "q.norm_words, phraseto_tsquery('pg_catalog.simple', " + n + "))";
+              "q.norm_words, t.ph)";
     const std::string tail =
         "page AS (SELECT c.id, c.score FROM scored c WHERE " + after_cond("c.score", "c.id") + " ORDER BY c.score DESC, c.id LIMIT " +
         lim + ")" QT_SUMMARY_CTES "SELECT p.score::text, " QT_SUMMARY_COLUMNS "FROM page p " QT_SUMMARY_JOINS
@@ -584,30 +575,34 @@ Result<QuotePage> SearchQuotes(pqxx::connection& conn, const QuoteFilter& filter
     staged =
         // The full-text queries once, not once per candidate row.
         "WITH tq AS MATERIALIZED (SELECT plainto_tsquery('pg_catalog.french', " + raw + ") AS fr, plainto_tsquery("
-        "'pg_catalog.english', " + raw + ") AS en, plainto_tsquery('pg_catalog.simple', " + raw + ") AS si), "
+        "'pg_catalog.english', " + raw + ") AS en, plainto_tsquery('pg_catalog.simple', " + raw + ") AS si, "
+        "phraseto_tsquery('pg_catalog.simple', " + n + ") AS ph), "
         // A row of the exact stage holds the words of q consecutively (phrase
         // match on the words of norm_text): every trigram of q is in that
-        // extent, so word_similarity is 1, and q occurs as is: 0.6 + 0.25
+        // extent, so word_similarity is 1, and it is a phrase: 0.6 + 0.25
         // without computing them (word_similarity is several us a row).
         "exact AS MATERIALIZED (SELECT q.id, 0.85 + CASE WHEN " + vec + " @@ CASE qt_ts_config(q.language) "
         "WHEN 'pg_catalog.french'::regconfig THEN t.fr WHEN 'pg_catalog.english'::regconfig THEN t.en ELSE t.si END "
         "THEN 0.15 ELSE 0 END AS s FROM quotes q CROSS JOIN tq t WHERE " + phrase + conds + " LIMIT " + cap + "), "
-        // The (limit + 1)-th best score of `exact` after the cursor, NULL
-        // when it has fewer such rows: the page's last row scores at least
-        // that much (an exact score is final, see fts_for).
-        "bound AS MATERIALIZED (SELECT CASE WHEN count(*) = " + lim + " THEN min(x.s) END AS thr FROM (SELECT e.s "
-        "FROM exact e WHERE " + after_cond("e.s", "e.id") + " ORDER BY e.s DESC LIMIT " + lim + ") x), "
+        // thr: the (limit + 1)-th best score of `exact` after the cursor,
+        // NULL when it has fewer such rows: the page's last row scores at
+        // least that much (>= 0.85; an exact score is final). n: the rows of
+        // `exact`; n = cap when it may have left phrase clusters out.
+        // run_fts: whether a full-text row can be on the page at all.
+        "bound AS MATERIALIZED (SELECT y.thr, y.n, y.thr IS NULL OR y.n = " + cap + " AS run_fts FROM (SELECT CASE WHEN "
+        "count(*) = " + lim + " THEN min(x.s) END AS thr, (SELECT count(*) FROM exact) AS n FROM (SELECT e.s "
+        "FROM exact e WHERE " + after_cond("e.s", "e.id") + " ORDER BY e.s DESC LIMIT " + lim + ") x) y), "
         "fts AS MATERIALIZED (SELECT f.id, f.s FROM (" + fts_for("pg_catalog.french", "fr") + " UNION ALL " +
         fts_for("pg_catalog.english", "en") + " UNION ALL " + fts_for("pg_catalog.simple", "si") + ") f LIMIT " + cap + "), "
-        // A cluster found by both stages scores 1 either way; max() keeps it
-        // once. Rows left unscored (NULL, see fts_for) are off the page.
-        "scored AS (SELECT u.id, round(max(u.s)::numeric, 6) AS score FROM (SELECT id, s FROM exact UNION ALL "
-        "SELECT id, s FROM fts) u GROUP BY u.id HAVING max(u.s) IS NOT NULL), " + tail;
+        // The stages hold distinct clusters (fts_for).
+        "scored AS (SELECT u.id, round(u.s::numeric, 6) AS score FROM (SELECT id, s FROM exact UNION ALL "
+        "SELECT id, s FROM fts) u), " + tail;
     // Run only when the stages above found nothing.
     fuzzy =
         "WITH cand AS MATERIALIZED (SELECT q.id FROM quotes q WHERE " + n + " <% q.norm_text" + conds + " LIMIT " + cap +
-        "), scored AS (SELECT c.id, round((0.6 * word_similarity(" + n + ", q.norm_text) + CASE WHEN strpos(q.norm_text, " +
-        n + ") > 0 THEN 0.25 ELSE 0 END + CASE WHEN " + vec + " @@ plainto_tsquery(qt_ts_config(q.language), " + raw +
+        "), scored AS (SELECT c.id, round((0.6 * word_similarity(" + n + ", q.norm_text) + CASE WHEN ts_match_vq("
+        "q.norm_words, phraseto_tsquery('pg_catalog.simple', " + n + ")) THEN 0.25 ELSE 0 END + CASE WHEN " + vec +
+        " @@ plainto_tsquery(qt_ts_config(q.language), " + raw +
         ") THEN 0.15 ELSE 0 END)::numeric, 6) AS score FROM cand c JOIN quotes q ON q.id = c.id), " + tail;
   } else {
     sql = std::string("WITH page AS (SELECT q.id, ") + kFirstAppearanceKey + " AS t FROM quotes q WHERE true" +

@@ -15,34 +15,42 @@
 // (quote_filter.h), in keyset pages (no OFFSET: a page starts at its cursor).
 //   - With q: ranked by a relevance score in 0..1,
 //       0.6 * closeness of q to the text
-//     + 0.25 when the normalised q occurs in the normalised text as is
+//     + 0.25 when the words of q occur in the text as a phrase (the
+//       normalised words, whole and consecutive)
 //     + 0.15 when the full-text query of the quote's language matches
 //       (qt_ts_config: french, english, else simple),
 //     rounded to 6 decimals, then by id. The closeness is pg_trgm's
-//     word_similarity(normalised q, normalised text), except for a cluster
-//     that matches the full-text query without holding q as is: there the
-//     words of q are all in the text, apart, and how close together they
-//     stand is their cover density, ts_rank_cd(stored vector, full-text
-//     query, 32) (rank / (rank + 1), in 0..1), about a tenth of the cost of
-//     word_similarity (1.5 against 15 us a row) on the stage that reads the
-//     most rows. Candidates come from two indexed
-//     stages, at most kSearchCandidates clusters each (whichever the index
-//     gives first when there are more): the exact words of q as a phrase of
-//     the normalised text (accent- and case-folded words, stored and indexed by 0006;
-//     with two words or more, looked up by their pairs of consecutive words, 0010,
-//     then checked as a phrase: the same clusters, found without reading every
-//     cluster that holds common words of q somewhere),
-//     and the full-text query of each cluster's language (stored vector
-//     of 0006).
+//     word_similarity(normalised q, normalised text) (1 for a phrase),
+//     except for a cluster that matches the full-text query without the
+//     phrase: there the words of q are all in the text, apart or in other
+//     forms, and how close together they stand is their cover density,
+//     ts_rank_cd(stored vector, full-text query, 32) (rank / (rank + 1),
+//     below 1), a tenth of the cost of word_similarity (1.5 against 15 us
+//     a row) on the stage that reads the most rows. So a phrase scores 1
+//     (0.85 when the full-text query misses it, e.g. written without its
+//     accents), a full-text match without it less than 0.75 ("souffle
+//     fort" in "souffle forte" is not the phrase), and a cluster found by
+//     word similarity alone at most 0.6.
+//     Candidates come from two indexed stages, at most kSearchCandidates
+//     distinct clusters each (whichever the index gives first when there
+//     are more):
+//     the phrase (accent- and case-folded words, stored and indexed by 0006;
+//     with two words or more, looked up by their pairs of consecutive words,
+//     0010, then checked as a phrase: the same clusters, found without
+//     reading every cluster that holds common words of q somewhere), and
+//     the full-text query of each cluster's language (stored vector of
+//     0006). The full-text stage runs only when it can change the page: when
+//     the phrase stage has at most `limit` rows after the cursor, or had
+//     more phrase clusters than it holds (a phrase cluster the full-text
+//     stage then finds scores as a phrase); otherwise the page is
+//     limit + 1 phrase rows (each at least 0.85) and nothing of the
+//     full-text stage (each below 0.75) could be on it.
 //     Only when both find nothing (a misspelt or reworded q) are the
 //     candidates the clusters with word similarity >= kFindMinWordSimilarity
-//     (trigram index of 0001), again at most kSearchCandidates: so
-//     "pret a soutenir" finds « prête à soutenir ... ». Only the candidates
-//     are scored: a page costs a bounded amount of work. A full-text
-//     candidate whose score cannot reach the page (below 0.75 without q
-//     as is, below limit + 1 exact-stage rows after the cursor; or found by
-//     the exact stage too) is not scored: pages, scores and cursors are
-//     those of scoring every candidate.
+//     (trigram index of 0001), again at most kSearchCandidates: so a
+//     misspelt quote still finds its cluster. Only the candidates
+//     are scored: a page costs a bounded amount of work, and pages, scores
+//     and cursors are those of scoring every candidate.
 //   - Without q: newest first appearance first, then id (index of 0004;
 //     clusters without a date last).
 //   The other filters must hold for one and the same occurrence of the
