@@ -578,8 +578,10 @@ int EmbeddedPostgres::AutoSharedBuffersMb() {
   return static_cast<int>(std::clamp<int64_t>(bytes / 4 / kMb, 128, 4096));
 }
 
-Status EmbeddedPostgres::WriteServerConfig(const std::string& pgdata, const RunAs& as) {
+Status EmbeddedPostgres::WriteServerConfig(const std::string& pgdata, const std::string& bin, const RunAs& as) {
   const std::string path = pgdata + "/quotetrail.conf";
+  std::error_code ec;
+  const bool prewarm = fs::exists(bin + "/../lib/pg_prewarm.so", ec);
   {
     std::ofstream conf(path, std::ios::trunc);
     conf << "# Written by quotetrail at each server start; edits are overwritten.\n"
@@ -590,6 +592,7 @@ Status EmbeddedPostgres::WriteServerConfig(const std::string& pgdata, const RunA
          << "unix_socket_permissions = 0700\n"
          << "shared_buffers = "
          << (options_.shared_buffers_mb > 0 ? options_.shared_buffers_mb : AutoSharedBuffersMb()) << "MB\n";
+    if (prewarm) conf << "shared_preload_libraries = 'pg_prewarm'\n";
     if (!conf) return Unavailable("cannot write " + path);
   }
   if (as.switch_user && chown(path.c_str(), as.uid, as.gid) != 0)
@@ -609,7 +612,7 @@ Result<bool> EmbeddedPostgres::IsRunning(const std::string& bin, const RunAs& as
 Status EmbeddedPostgres::StartServer(const std::string& bin, const RunAs& as) {
   QT_RETURN_IF_ERROR(MakeOwned(socket_dir(), true, 0700, as));
   QT_RETURN_IF_ERROR(MakeOwned(log_file(), false, 0600, as));
-  QT_RETURN_IF_ERROR(WriteServerConfig(pgdata_dir(), as));
+  QT_RETURN_IF_ERROR(WriteServerConfig(pgdata_dir(), bin, as));
   std::vector<std::string> argv = {bin + "/pg_ctl", "start", "-D", pgdata_dir(), "-l", log_file(),
                                    "-w", "-t", std::to_string(options_.timeout_seconds), "-s"};
   auto run = RunProcess(argv, as);

@@ -109,7 +109,7 @@ TEST_CASE("status of a data dir without a cluster says not initialized", "[embed
   CHECK_FALSE(fs::exists(tmp.path() + "/nothing-here"));
 }
 
-TEST_CASE("shared_buffers is sized from memory unless the options set it", "[embedded_pg]") {
+TEST_CASE("shared_buffers is sized from memory unless the options set it; pg_prewarm is loaded", "[embedded_pg]") {
   const int automatic = EmbeddedPostgres::AutoSharedBuffersMb();
   CHECK(automatic >= 128);
   CHECK(automatic <= 4096);
@@ -126,6 +126,11 @@ TEST_CASE("shared_buffers is sized from memory unless the options set it", "[emb
   EmbeddedPostgres pg(options);
   REQUIRE(pg.Start().ok());
   CHECK(QueryOne(pg.ConnectionString(), "SHOW shared_buffers") == "200MB");
+  // pg_prewarm is loaded where the server has it (Debian's postgresql-15 does).
+  auto bin = EmbeddedPostgres::FindBinaries("");
+  REQUIRE(bin.ok());
+  const bool has_prewarm = fs::exists(*bin + "/../lib/pg_prewarm.so");
+  CHECK(QueryOne(pg.ConnectionString(), "SHOW shared_preload_libraries") == (has_prewarm ? "pg_prewarm" : ""));
   REQUIRE(pg.Stop().ok());
 }
 
