@@ -878,6 +878,24 @@ TEST_CASE("export.csv neutralises formula cells unless raw=1", "[api]") {
   CHECK(raw[1][3] == "+Outlet");
 }
 
+// A connection to a fresh, migrated database with the API's session
+// settings, for SearchQuotes on clusters the test inserts (InsertQuotes).
+std::unique_ptr<pqxx::connection> SearchSession() {
+  auto conn = Connect(quotetrail::testing::RequireFreshDatabase(true));
+  REQUIRE(conn.ok());
+  pqxx::nontransaction s(**conn);
+  s.exec(kApiSessionSql);
+  return std::move(*conn);
+}
+
+// French clusters of these texts, in this order (ids ascending).
+void InsertQuotes(pqxx::connection& conn, const std::vector<std::string>& texts) {
+  pqxx::work tx(conn);
+  for (const std::string& t : texts)
+    tx.exec_params("INSERT INTO quotes (canonical_text, norm_text, language) VALUES ($1, $2, 'fr')", t, NormalizeQuote(t));
+  tx.commit();
+}
+
 // SearchQuotes on its own database: clusters holding the phrase (with the
 // full-text match: 1; written without the accent, so without it: 0.85),
 // clusters holding q inside a longer word ("forte": not the phrase, a
@@ -888,13 +906,7 @@ TEST_CASE("export.csv neutralises formula cells unless raw=1", "[api]") {
 // documented formula gives over all candidates, row for row, score for
 // score.
 TEST_CASE("search pages of any size follow the documented score over every candidate", "[api]") {
-  const std::string url = quotetrail::testing::RequireFreshDatabase(true);
-  auto conn = Connect(url);
-  REQUIRE(conn.ok());
-  {
-    pqxx::nontransaction s(**conn);
-    s.exec(kApiSessionSql);
-  }
+  auto conn = SearchSession();
   std::vector<std::string> texts;
   for (int i = 0; i < 9; ++i)
     texts.push_back("Ce matin " + std::to_string(i) + " la tempête souffle fort sur la côte numéro " + std::to_string(i));
@@ -906,20 +918,14 @@ TEST_CASE("search pages of any size follow the documented score over every candi
     texts.push_back("Des tempêtes qui soufflaient très fort " + std::to_string(i) + " ont abattu " +
                     std::string(static_cast<size_t>(i % 5 + 1), 'x') + " arbres");
   texts.push_back("Rien à voir avec la météo du jour");
-  {
-    pqxx::work tx(**conn);
-    for (const std::string& t : texts)
-      tx.exec_params("INSERT INTO quotes (canonical_text, norm_text, language) VALUES ($1, $2, 'fr')", t,
-                     NormalizeQuote(t));
-    tx.commit();
-  }
+  InsertQuotes(*conn, texts);
   const std::string q = "la tempête souffle fort";
   // The reference: every candidate of both stages (fewer than
   // kSearchCandidates here), scored by the formula of api_queries.h.
   std::vector<std::pair<int64_t, std::string>> expected;
   std::map<std::string, int> by_score;
   {
-    pqxx::read_transaction tx(**conn);
+    pqxx::read_transaction tx(*conn);
     const std::string n = NormalizeQuote(q);
     for (const auto& r : tx.exec_params(
              "SELECT id, round((0.6 * CASE WHEN NOT norm_words @@ phraseto_tsquery('simple', $1) AND fts @@ "
@@ -947,7 +953,7 @@ TEST_CASE("search pages of any size follow the documented score over every candi
     std::vector<std::pair<int64_t, std::string>> got;
     std::string cursor;
     for (int guard = 0; guard < 100; ++guard) {
-      auto page = SearchQuotes(**conn, f, limit, cursor);
+      auto page = SearchQuotes(*conn, f, limit, cursor);
       REQUIRE(page.ok());
       CHECK(page->quotes.size() <= static_cast<size_t>(limit));
       for (const json& s : page->quotes) {
@@ -966,23 +972,12 @@ TEST_CASE("search pages of any size follow the documented score over every candi
 // (kSearchCandidates): the full-text stage finds the others, and they score
 // as phrases too; walking the pages gives each cluster once.
 TEST_CASE("phrase clusters past the phrase stage's cap still score as phrases", "[api]") {
-  const std::string url = quotetrail::testing::RequireFreshDatabase(true);
-  auto conn = Connect(url);
-  REQUIRE(conn.ok());
-  {
-    pqxx::nontransaction s(**conn);
-    s.exec(kApiSessionSql);
-  }
+  auto conn = SearchSession();
   const int n = kSearchCandidates + 30;
-  {
-    pqxx::work tx(**conn);
-    for (int i = 0; i < n; ++i) {
-      const std::string t = "Numéro " + std::to_string(i) + " : le vent souffle fort sur la digue";
-      tx.exec_params("INSERT INTO quotes (canonical_text, norm_text, language) VALUES ($1, $2, 'fr')", t, NormalizeQuote(t));
-    }
-    tx.exec("INSERT INTO quotes (canonical_text, norm_text, language) VALUES ('Le vent fort souffle', 'le vent fort souffle', 'fr')");
-    tx.commit();
-  }
+  std::vector<std::string> texts;
+  for (int i = 0; i < n; ++i) texts.push_back("Numéro " + std::to_string(i) + " : le vent souffle fort sur la digue");
+  texts.push_back("Le vent fort souffle");
+  InsertQuotes(*conn, texts);
   for (int limit : {7, 100}) {
     CAPTURE(limit);
     QuoteFilter f;
@@ -991,7 +986,7 @@ TEST_CASE("phrase clusters past the phrase stage's cap still score as phrases", 
     int phrase_rows = 0, other_rows = 0;
     std::string cursor;
     for (int guard = 0; guard < 200; ++guard) {
-      auto page = SearchQuotes(**conn, f, limit, cursor);
+      auto page = SearchQuotes(*conn, f, limit, cursor);
       REQUIRE(page.ok());
       for (const json& s : page->quotes) {
         CHECK(seen.insert(s["id"].get<int64_t>()).second);
