@@ -3,7 +3,10 @@
 // runSteps(name, steps) opens Debian's chromium headless (no sandbox as
 // root), one context (downloads accepted, 1400x1000, en-GB, 15 s timeouts)
 // and one page, and calls steps({context, page, pageErrors, step}); step(s)
-// names what is being done, for the failure message. JavaScript errors of
+// names what is being done, for the failure message. expectSoon(page, fn,
+// message) is expect for what the page does in a later task (a dialog's
+// `close` event, say): it waits up to 5 s for fn() in the page to be true.
+// JavaScript errors of
 // the page (pageErrors; pages opened later push their own) fail the run.
 // Prints "NAME: all steps passed" and exits 0, or "FAIL (STEP): ..." on
 // stderr and exits 1.
@@ -18,6 +21,15 @@ export class Failure extends Error {}
 
 export function expect(condition, message) {
   if (!condition) throw new Failure(message);
+}
+
+export async function expectSoon(page, fn, message) {
+  try {
+    await page.waitForFunction(fn, null, { timeout: 5000 });
+  } catch (error) {
+    if (error.name !== 'TimeoutError') throw error;
+    throw new Failure(`${message} (after 5 s)`);
+  }
 }
 
 export async function runSteps(name, steps) {

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import { CSV_HEADER, expect, runSteps } from './harness.mjs';
+import { CSV_HEADER, expect, expectSoon, runSteps } from './harness.mjs';
 
 const [url, shotDir] = process.argv.slice(2);
 if (!url || !shotDir) {
@@ -88,7 +88,9 @@ await runSteps('page_test', async ({ context, page, pageErrors, step }) => {
   await shot('03-article.png');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
-  expect(!new URL(page.url()).hash.includes('doc='), 'the closed article is still in the URL');
+  // The dialog's `close` event, which takes doc= out of the URL, is queued
+  // after the dialog hides: the URL changes in a later task.
+  await expectSoon(page, () => !location.hash.includes('doc='), 'the closed article is still in the URL');
 
   step('check an attribution');
   await page.getByLabel('Quoted words').fill("C'est à la RPDC de décider");
