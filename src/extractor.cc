@@ -484,7 +484,20 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           auto dt = Tokenize(c.mention.text);
           size_t i = 0;
           while (i < dt.size() && ps.IsWord(Lex::DETERMINER, dt[i].text)) ++i;
-          if (i < dt.size() && ps.IsWord(Lex::DOC_WORD, dt[i].text)) {
+          // "the ministry's statement", "Trump's latest tweet": a document
+          // whose possessor wrote it (one word may qualify the document)
+          Mention author;
+          if (const size_t doc = dt.size() - 1; dt.size() > i + 1 && ps.IsWord(Lex::DOC_WORD, dt[doc].text)) {
+            for (size_t k = doc; k-- > i && doc - k <= 2;) {
+              // with its article: "the ministry's" -> "the ministry"
+              author = resolver.PossessorOf(c.mention.pos + dt[0].begin, c.mention.pos + dt[k].end);
+              if (author.type != Mention::kNone) break;
+            }
+          }
+          if (author.type != Mention::kNone) {
+            c.via.push_back(c.mention.text);
+            c.mention = author;
+          } else if (i < dt.size() && ps.IsWord(Lex::DOC_WORD, dt[i].text)) {
             c.via.push_back(c.mention.text);
             size_t j = i + 1;
             // "a tweet on Monday by US Secretary of State Mike Pompeo": the agent

@@ -725,9 +725,12 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     auto app = names_in(segs[s].first, segs[s].second, false);
     if (!app.empty()) return as_name(app.front());
   }
-  // A segment that starts with a name, even a governed one ("pour Montebourg").
+  // A segment that starts with a name, even a governed one ("pour Montebourg"),
+  // but not a possessive one: in "President Obama's spokesman" the
+  // spokesman speaks, not Obama.
   auto lead = names_in(segs[first].first, segs[first].second, true);
-  if (!lead.empty() && !toks.empty() && lead.front()->begin == toks.front().begin) return as_name(lead.front());
+  if (!lead.empty() && !toks.empty() && lead.front()->begin == toks.front().begin && !lead.front()->possessive)
+    return as_name(lead.front());
   // Description: the subject segment itself, when it is a short noun phrase.
   std::string_view seg = TrimSpaces(text_.substr(segs[first].first, segs[first].second - segs[first].first));
   // The noun phrase ends at its verb: "The palace | issued the following
@@ -769,9 +772,34 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       return m;
     }
   }
-  // Only a governed name: better than nothing ("pour Obama").
-  auto any = names_in(segs[first].first, end, true);
-  if (!any.empty()) return as_name(any.front());
+  // Only a governed name: better than nothing ("pour Obama"); a possessive
+  // one qualifies the noun after it, which is the speaker.
+  for (const NameSpan* n : names_in(segs[first].first, end, true))
+    if (!n->possessive) return as_name(n);
+  return m;
+}
+
+Mention SpeakerResolver::PossessorOf(size_t begin, size_t end) const {
+  Mention m;
+  std::string_view words = TrimSpaces(text_.substr(begin, end - begin));
+  bool poss = false;
+  std::string bare = StripPossessive(words, &poss);
+  if (!poss || bare.empty()) return m;
+  begin = static_cast<size_t>(words.data() - text_.data());
+  end = begin + words.size();
+  auto it = std::lower_bound(names_.begin(), names_.end(), begin,
+                             [](const NameSpan& n, size_t p) { return n.begin < p; });
+  for (; it != names_.end() && it->begin < end; ++it) {
+    if (it->end != end || !it->possessive) continue;
+    m.type = Mention::kName;
+    m.text = std::string(text_.substr(it->begin, it->end - it->begin - (words.size() - bare.size())));
+    m.pos = it->begin;
+    m.entity = it->entity;
+    return m;
+  }
+  m.type = Mention::kDescription;
+  m.text = bare;
+  m.pos = begin;
   return m;
 }
 
@@ -856,6 +884,14 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         std::string f = Fold(dt[i].text);
         if (words_.HasWord(Lex::DETERMINER, f)) continue;
         if (words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f)) break;
+        // "the president's spokesman": the possessor qualifies the head noun,
+        // whose words alone describe the speaker
+        bool possessive = false;
+        StripPossessive(dt[i].text, &possessive);
+        if (possessive && i + 1 < dt.size()) {
+          words.clear();
+          continue;
+        }
         if (words.empty())  // capitalised other than as the sentence's first word
           head_upper = dt[i].upper && (i > 0 || !std::binary_search(sentence_starts_.begin(), sentence_starts_.end(),
                                                                     m.pos + dt[i].begin));

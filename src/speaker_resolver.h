@@ -61,6 +61,10 @@ class SpeakerResolver {
   Speaker SubjectBefore(size_t sentence_begin, size_t pos) const;
   // Records that `s` spoke at `pos` (pronouns after it may refer to it).
   void NoteSpeaker(const Speaker& s, size_t pos);
+  // The one a possessive phrase at bytes [begin, end) designates, without
+  // its 's: "Judge Miller's" -> the name Miller, "the judge's" -> the
+  // description "the judge". kNone when the phrase is not possessive.
+  Mention PossessorOf(size_t begin, size_t end) const;
   // The relay (agency/outlet) a name entity is, or nullptr.
   const Relay* RelayOf(const Mention& m) const;
 
