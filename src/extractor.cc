@@ -747,8 +747,17 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     };
     std::stable_sort(hits.begin(), hits.end(),
                      [&](const ViaHit& a, const ViaHit& b) { return dist(a) < dist(b); });
+    // A document phrase the attribution cut at its verb ("Un rapport de la
+    // Ligue arabe") is not named again as a sentence rule ran it on ("... de
+    // la Ligue arabe apporte la même conclusion").
+    auto extends = [&](const std::string& v, const std::string& name) {
+      return name.size() > v.size() + 1 && name.compare(0, v.size(), v) == 0 && name[v.size()] == ' ' &&
+             !gazetteer_->FindIn(v, nullptr);
+    };
     for (const auto& h : hits)
-      if (std::find(via->begin(), via->end(), h.name) == via->end()) via->push_back(h.name);
+      if (std::none_of(via->begin(), via->end(),
+                       [&](const std::string& v) { return v == h.name || extends(v, h.name); }))
+        via->push_back(h.name);
   };
   std::vector<std::vector<std::string>> vias(work.size());
   size_t prev = work.size();

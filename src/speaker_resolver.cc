@@ -743,6 +743,20 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
                      (!toks[i].upper && f.size() > 4 && f.ends_with("ed") &&
                       !words_.IsWord(Lex::DETERMINER, toks[i - 1].text));
     if (words_.HasWord(Lex::INTENSIFIER, f)) verb_like = true;  // "The study itself"
+    // "Un rapport de la Ligue arabe | apporte la même conclusion", "The
+    // report | gives the figures": inside a noun phrase no lower-case word is
+    // followed by an article; a verb is.
+    if (!verb_like && !toks[i].upper && f.size() > 2 && i + 1 < toks.size() &&
+        toks[i].end < toks[i + 1].begin && TrimSpaces(text_.substr(toks[i].end, toks[i + 1].begin - toks[i].end)).empty()) {
+      const std::string next = Fold(toks[i + 1].text);
+      auto function_word = [&](const std::string& w) {
+        return words_.HasWord(Lex::DETERMINER, w) || words_.HasWord(Lex::PREPOSITION, w) ||
+               words_.HasWord(Lex::STOPWORD, w) || words_.HasWord(Lex::ADVERB, w) ||
+               words_.HasWord(Lex::CLITIC, w) || words_.HasWord(Lex::RELATIVE, w);
+      };
+      verb_like = words_.HasWord(Lex::DETERMINER, next) && !words_.HasWord(Lex::PREPOSITION, next) &&
+                  !words_.HasWord(Lex::STOPWORD, next) && !words_.HasWord(Lex::RELATIVE, next) && !function_word(f);
+    }
     if (!verb_like) continue;
     size_t b = toks[0].begin;
     seg = text_.substr(b, toks[i - 1].end - b);
