@@ -62,7 +62,7 @@ namespace quotetrail {
 // form of those lexicons maps to the set of classes holding it (LexMask), so
 // the classes of a word are one hash lookup and a class test is a bit test. A
 // Lex whose file a language lacks is an empty class.
-#define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) \
+#define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) X(CIRCUMSTANCE) \
   X(CLAIM_FINITE) X(CLAIM_JOIN) X(CLAIM_NOT_SUBJ) X(CLAIM_SUBORD) X(CLAUSE_START) X(CLITIC) \
   X(COMMON_CAP) X(CONTINUE) X(COPULA) X(CUE_FIN) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
   X(DETECT) X(DETERMINER) X(DOC_WORD) X(FEMALE) X(FIRST_FEMALE) X(FIRST_MALE) X(GEO_WORD) \

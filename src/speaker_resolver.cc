@@ -162,7 +162,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       bool poss = false;
       std::string base = Fold(StripPossessive(toks[k].text, &poss));
       bool next_upper = k + 1 < toks.size() && toks[k + 1].upper && gap_ok(k + 1);
-      if (!next_upper && !mid_caps.Find(f) && !mid_caps.Find(base) && !AllCaps(toks[k].text)) return false;
+      // a known seat of power is a name wherever it stands ("Moscou a dénoncé")
+      if (!next_upper && !mid_caps.Find(f) && !mid_caps.Find(base) && !AllCaps(toks[k].text) &&
+          !(m & Bit(Lex::PLACE)))
+        return false;
     }
     return true;
   };
@@ -743,6 +746,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
                      (!toks[i].upper && f.size() > 4 && f.ends_with("ed") &&
                       !words_.IsWord(Lex::DETERMINER, toks[i - 1].text));
     if (words_.HasWord(Lex::INTENSIFIER, f)) verb_like = true;  // "The study itself"
+    // "le chef de l'État ukrainien | lors d'une conférence de presse"
+    if (words_.HasWord(Lex::CIRCUMSTANCE, f)) verb_like = true;
     // "Un rapport de la Ligue arabe | apporte la même conclusion", "The
     // report | gives the figures": inside a noun phrase no lower-case word is
     // followed by an article; a verb is.
