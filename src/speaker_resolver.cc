@@ -256,6 +256,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         name_from = run.size() - (i + 2) >= 2 ? i + 2 : i + 1;
       }
     }
+    // "State Department", "Justice Ministry": a run that ends with an
+    // organisation word is the organisation's name, titles and all.
+    const bool org_name = run.size() >= 2 && words_.IsWord(Lex::ORG_WORD, run.back());
+    if (org_name) name_from = 0;
     // A run that ends with a title is a description ("The Senate Minority Leader").
     if (is_title(run.back()) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
     size_t name_to = run.size();
@@ -266,10 +270,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (only_titles) { k = end; continue; }
     // Leading connectors after a stripped title ("of State Mike") are dropped too.
     // ("Ben Affleck": a capitalised connector is a given name and stays)
-    while (name_from < name_to && ((words_.IsWord(Lex::NAME_CONNECTOR, run[name_from]) &&
-                                    !toks[start + name_from].upper) ||
-                                   words_.IsWord(Lex::TITLE, run[name_from]) ||
-                                   Fold(run[name_from]) == "state"))
+    while (!org_name && name_from < name_to && ((words_.IsWord(Lex::NAME_CONNECTOR, run[name_from]) &&
+                                                 !toks[start + name_from].upper) ||
+                                                words_.IsWord(Lex::TITLE, run[name_from]) ||
+                                                Fold(run[name_from]) == "state"))
       ++name_from;
     if (name_from >= name_to) { k = end; continue; }
     std::vector<std::string_view> name_tokens(run.begin() + name_from, run.begin() + name_to);
@@ -706,6 +710,31 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       if (!OnlyModifiersBetween(cur->end, head[i]->begin)) break;
       cur = head[i];
     }
+    // English puts a noun's modifiers before it: in "the top U.S. diplomat"
+    // or "the Kremlin spokesman" the name qualifies the noun after it, and
+    // the noun phrase is the subject. Only when the phrase opens with an
+    // article and lower-case words alone follow the name to its end.
+    if (words_.lang() == "en") {
+      const size_t sb = segs[first].first, se = segs[first].second;
+      auto lead = Tokenize(text_.substr(sb, cur->begin - sb), sb);
+      auto tail = Tokenize(text_.substr(cur->end, se - cur->end), cur->end);
+      constexpr LexMask kFunction =
+          Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | Bit(Lex::ADVERB) | Bit(Lex::AUX) |
+          Bit(Lex::COPULA) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::RELATIVE) | Bit(Lex::INTENSIFIER) |
+          Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
+      auto content = [&](const Token& t) { return !t.upper && !(words_.ClassesOfWord(t.text) & kFunction); };
+      bool opens_with_article = !lead.empty() && words_.IsWord(Lex::DETERMINER, lead[0].text) &&
+                                std::none_of(lead.begin() + 1, lead.end(), [](const Token& t) { return t.upper; });
+      bool noun_follows = !tail.empty() && std::all_of(tail.begin(), tail.end(), content) &&
+                          TrimSpaces(text_.substr(cur->end, tail[0].begin - cur->end)).find_first_not_of(".") ==
+                              std::string_view::npos;
+      if (opens_with_article && noun_follows && !cur->possessive) {
+        m.type = Mention::kDescription;
+        m.text = std::string(text_.substr(lead[0].begin, tail.back().end - lead[0].begin));
+        m.pos = lead[0].begin;
+        return m;
+      }
+    }
     return as_name(cur);
   }
   auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first),
@@ -1051,7 +1080,10 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       bool person_head = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
         return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
       });
-      s.kind = institution || head_upper ? "organisation" : person_head ? "person" : "group";
+      // "the Kremlin spokesman": a capitalised modifier, a person for a head
+      bool person_last = !dt.empty() && (words_.IsWord(Lex::TITLE, dt.back().text) ||
+                                         words_.IsWord(Lex::PERSON_NOUN, dt.back().text));
+      s.kind = institution || (head_upper && !person_last) ? "organisation" : person_head ? "person" : "group";
       s.confidence = 0.5;
       return s;
     }
