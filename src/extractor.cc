@@ -609,6 +609,26 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     if (n <= 1 && !w.attributed) { w.keep = false; continue; }
   }
 
+  // A quote running over paragraphs is attributed where it ends (« "...
+  // (paragraph) "... ," the mayor said »): its earlier paragraphs take that
+  // speaker, from the last part back.
+  static const Rule kCont{"continued", "", 0, RuleScope::kBefore, 0.9, nullptr, 0, 0, 0};
+  const Work* next = nullptr;
+  for (size_t qi = work.size(); qi-- > 0;) {
+    Work& w = work[qi];
+    if (!w.keep) continue;
+    if (!w.attributed && w.span.continued && next && next->span.open >= w.span.para_end && next->attributed &&
+        !next->best.speaker.name.empty()) {
+      w.best = next->best;
+      w.best.score *= 0.95;
+      w.best.rule = &kCont;
+      w.best.mention = Mention();
+      w.best.cue.clear();
+      w.attributed = true;
+    }
+    next = &w;
+  }
+
   // Floating quotes take the speaker of the quote before in the paragraph (or
   // the paragraph before); a quote running over paragraphs keeps its speaker.
   const Work* last = nullptr;
@@ -623,7 +643,6 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         w.best = last->best;
         w.best.score *= continued ? 0.95 : 0.7;
         static const Rule kFloat{"floating", "", 0, RuleScope::kBefore, 0.5, nullptr, 0, 0, 0};
-        static const Rule kCont{"continued", "", 0, RuleScope::kBefore, 0.9, nullptr, 0, 0, 0};
         w.best.rule = continued ? &kCont : &kFloat;
         w.best.mention = Mention();
         w.best.cue.clear();
