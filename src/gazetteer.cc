@@ -110,20 +110,31 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
   auto toks = Tokenize(text);
   const Relay* best = nullptr;
   size_t best_len = 0;
+  // relays written by their canonical name somewhere in the text, with that span
+  std::vector<std::pair<const Relay*, std::string_view>> canonical;
   for (size_t i = 0; i < toks.size(); ++i) {
     for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
       std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
-      if (span.size() <= best_len) continue;
-      auto [b, e] = spelled_.equal_range(Fold(span));
+      const bool longer = span.size() > best_len;
+      if (!longer && !surface) continue;
+      std::string folded = Fold(span);
+      auto [b, e] = spelled_.equal_range(folded);
       for (auto it = b; it != e; ++it) {
         if (!CapitalsAgree(span, it->second.alias)) continue;
-        best = &relays_[it->second.relay];
+        const Relay* r = &relays_[it->second.relay];
+        if (surface && folded == Fold(r->name)) canonical.emplace_back(r, span);
+        if (!longer) break;
+        best = r;
         best_len = span.size();
         if (surface) *surface = std::string(span);
         break;
       }
     }
   }
+  // "l'agence officielle nord-coréenne KCNA": the relay as it is known
+  // rather than its longest description
+  for (const auto& [r, span] : canonical)
+    if (r == best) *surface = std::string(span);
   return best;
 }
 

@@ -38,7 +38,9 @@ class Gazetteer {
   const Relay* Find(std::string_view alias) const;
   // The relay whose alias or name occurs in `text` as whole words (the longest
   // when several) with the alias's capitals (a leading article excepted), with
-  // the alias as written there in *surface; or nullptr.
+  // the alias as written there in *surface (the canonical name when the text
+  // writes it too: "KCNA" in "l'agence officielle nord-coréenne KCNA"); or
+  // nullptr.
   const Relay* FindIn(std::string_view text, std::string* surface) const;
   // The relay with an alias that is `text` plus a leading article ("Figaro" in
   // "au Figaro" for "Le Figaro"), with that full alias in *alias; or nullptr.

@@ -260,6 +260,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // organisation word is the organisation's name, titles and all.
     const bool org_name = run.size() >= 2 && words_.IsWord(Lex::ORG_WORD, run.back());
     if (org_name) name_from = 0;
+    // A function word alone is no name: "SÉOUL (Yonhap) - Le ministre ...".
+    if (run.size() == 1 && (mask_of(start) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)))) {
+      k = end;
+      continue;
+    }
     // A run that ends with a title is a description ("The Senate Minority Leader").
     if (is_title(run.back()) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
     size_t name_to = run.size();
