@@ -989,6 +989,21 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       bool proper = std::any_of(dt.begin(), dt.end(),
                                 [&](const Token& t) { return t.upper && &t != &dt[0] && !title_word(t.text); });
       if (!words.empty() && !proper && words_.HasWord(Lex::ORG_WORD, words[0])) {
+        // "the ministry" after "the Health Ministry said": an organisation whose
+        // name holds the noun comes first, before any later one
+        for (size_t i = salient_.size(); i-- > 0;) {
+          const Salient& c = salient_[i];
+          if (c.pos >= m.pos) continue;
+          if (m.pos - c.pos > 5000) break;
+          if (c.entity < 0 || c.kind != "organisation") continue;
+          const auto& et = entities_[c.entity].tokens;
+          if (std::find(et.begin(), et.end(), words[0]) == et.end()) continue;
+          s.name = c.name;
+          s.kind = c.kind;
+          s.entity = c.entity;
+          s.confidence = 0.65;
+          return s;
+        }
         for (size_t i = salient_.size(); i-- > 0;) {
           const Salient& c = salient_[i];
           if (c.pos >= m.pos) continue;
