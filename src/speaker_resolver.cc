@@ -314,6 +314,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         if (words_.HasWord(Lex::FEMALE, f) && desc.size() > 0) g = g == Gender::kUnknown ? Gender::kFemale : g;
         break;
       }
+      // "le préfet de police Laurent Nuñez": over a preposition to the noun it complements
+      if (words_.HasWord(Lex::PREPOSITION, f) && !words_.HasWord(Lex::STOPWORD, f) && back > 0 && b >= 2 &&
+          !toks[b - 2].upper && TrimSpaces(text_.substr(toks[b - 2].end, t.begin - toks[b - 2].end)).empty()) {
+        std::string g2 = Fold(toks[b - 2].text);
+        if (!words_.HasWord(Lex::DETERMINER, g2) && !words_.HasWord(Lex::PREPOSITION, g2) &&
+            !words_.HasWord(Lex::STOPWORD, g2) && (words_.HasWord(Lex::TITLE, g2) || words_.HasWord(Lex::PERSON_NOUN, g2))) {
+          --b;
+          continue;
+        }
+      }
       if (t.upper || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f)) break;
       desc.push_back(f);
       if (words_.HasWord(Lex::FEMALE, f)) g = Gender::kFemale;
