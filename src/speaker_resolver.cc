@@ -186,7 +186,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         constexpr LexMask kGiven = Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE);
         bool given = (mask_of(end) & kGiven) != 0;
         bool prev_given = (mask_of(end - 1) & kGiven) != 0;
-        if (given && !prev_given && fp.size() >= 4 && !(mask_of(end - 1) & Bit(Lex::TITLE)) && !AllCaps(toks[end - 1].text)) break;
+        // "la députée LFI Manon Aubry": a party's acronym before a given name too
+        const bool acronym = AllCaps(toks[end - 1].text);
+        if (given && !prev_given &&
+            (acronym || (fp.size() >= 4 && !(mask_of(end - 1) & Bit(Lex::TITLE)))))
+          break;
       }
       bool relay_break = false;
       if (end - start <= 4) {
@@ -311,7 +315,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       if (TrimSpaces(gap).size() > 0 && gap != "-") break;
       std::string f = Fold(t.text);
       if (words_.HasWord(Lex::DETERMINER, f)) {
-        if (words_.HasWord(Lex::FEMALE, f) && desc.size() > 0) g = g == Gender::kUnknown ? Gender::kFemale : g;
+        // "la ministre" / "le ministre": an epicene title takes its article's gender
+        if (g == Gender::kUnknown && desc.size() > 0)
+          g = words_.HasWord(Lex::FEMALE, f) ? Gender::kFemale : words_.HasWord(Lex::MALE, f) ? Gender::kMale : g;
         break;
       }
       // "le préfet de police Laurent Nuñez": over a preposition to the noun it complements
