@@ -720,8 +720,12 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         if (!before.empty() && words_.IsWord(Lex::DETERMINER, before.back().text) &&
             TrimSpaces(text_.substr(before.back().end, b0 - before.back().end)).empty())
           b0 = before.back().begin;
+        // "The Office for Budget Responsibility (OBR)": without the bracket
+        std::string_view np = text_.substr(b0, np_end - b0);
+        if (size_t open = np.rfind('('); open != std::string_view::npos && np.find(')', open) == std::string_view::npos)
+          np = TrimSpaces(np.substr(0, open));
         m.type = Mention::kDescription;
-        m.text = std::string(text_.substr(b0, np_end - b0));
+        m.text = std::string(np);
         m.pos = b0;
         return m;
       }
