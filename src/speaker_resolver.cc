@@ -222,6 +222,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         end += 2;
         continue;
       }
+      // two connectors: "Ursula von der Leyen", "Ruud van der Meer"
+      if (connector && end + 2 < toks.size() && !toks[end + 1].upper && (mask_of(end + 1) & Bit(Lex::NAME_CONNECTOR)) &&
+          toks[end + 2].upper && gap_ok(end) && gap_ok(end + 1) && gap_ok(end + 2) && !inside_quote(end + 2) &&
+          f != "of" && !(mask_of(end + 1) & Bit(Lex::DETERMINER))) {
+        end += 3;
+        continue;
+      }
       break;
     }
     // Possessive ends the run: "Mendez's wife".
