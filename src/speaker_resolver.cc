@@ -452,6 +452,23 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         }
         note(*subject);
         salient_.back().subject = true;
+        // "Olaf Scholz and Emmanuel Macron met": two names joined as the
+        // subject are also the pair, whom a plural pronoun may designate.
+        for (size_t k2 = (subject - names_.data()) + 1; k2 < names_.size() && names_[k2].begin < se; ++k2) {
+          const NameSpan& other = names_[k2];
+          if (other.after_preposition || other.possessive || other.parenthesised) continue;
+          std::string_view gap = text_.substr(subject->end, other.begin - subject->end);
+          auto gt = Tokenize(gap, subject->end);
+          if (gt.empty() || gap.find_first_of(",;:\n") != std::string_view::npos ||
+              !words_.IsWord(Lex::CONJUNCTION, gt[0].text) ||
+              !OnlyModifiersBetween(gt[0].end, other.begin))
+            break;
+          const Entity& a = entities_[ExpandToFullest(subject->entity, subject->begin)];
+          const Entity& b = entities_[ExpandToFullest(other.entity, other.begin)];
+          if (a.name != b.name)
+            salient_.push_back({subject->begin, -1, a.name + "; " + b.name, "group", Gender::kUnknown});
+          break;
+        }
         continue;
       }
       if (&n <= subject) continue;
