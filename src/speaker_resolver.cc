@@ -696,6 +696,44 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         appositive_seg = s;
       }
   }
+  // English puts a noun's modifiers before it: in "the top U.S. diplomat"
+  // or "the Kremlin spokesman" the name qualifies the noun after it, and
+  // the noun phrase is the subject: that description, or kNone.
+  auto qualifier_of = [&](const NameSpan* n) -> Mention {
+    if (words_.lang() != "en") return Mention();
+    const size_t sb = segs[first].first, se = segs[first].second;
+    auto lead = Tokenize(text_.substr(sb, n->begin - sb), sb);
+    auto tail = Tokenize(text_.substr(n->end, se - n->end), n->end);
+    constexpr LexMask kFunction =
+        Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | Bit(Lex::ADVERB) | Bit(Lex::AUX) |
+        Bit(Lex::COPULA) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::RELATIVE) | Bit(Lex::INTENSIFIER) |
+        Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
+    auto content = [&](const Token& t) { return !t.upper && !(words_.ClassesOfWord(t.text) & kFunction); };
+    bool opens_with_article = !lead.empty() && words_.IsWord(Lex::DETERMINER, lead[0].text) &&
+                              std::none_of(lead.begin() + 1, lead.end(), [](const Token& t) { return t.upper; });
+    bool noun_follows = !tail.empty() && std::all_of(tail.begin(), tail.end(), content) &&
+                        TrimSpaces(text_.substr(n->end, tail[0].begin - n->end)).find_first_not_of(".") ==
+                            std::string_view::npos;
+    // "Ukrainian officials", "Hamas fighters": with no article, when the
+    // noun is a plural of persons; they are a group, no one named.
+    bool persons = false;
+    if (lead.empty() && noun_follows) {
+      std::string head = Fold(tail.back().text);
+      if (head.size() > 3 && head.back() == 's') {
+        head.pop_back();
+        persons = words_.HasWord(Lex::PERSON_NOUN, head) || words_.HasWord(Lex::TITLE, head);
+      }
+    }
+    Mention d;
+    if ((opens_with_article || persons) && noun_follows && !n->possessive) {
+      const size_t from = persons ? n->begin : lead[0].begin;
+      d.type = Mention::kDescription;
+      d.text = std::string(text_.substr(from, tail.back().end - from));
+      d.pos = from;
+      d.plural = persons;
+    }
+    return d;
+  };
   auto head = names_in(segs[first].first, segs[first].second, false);
   if (appositive) {
     auto ft = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first));
@@ -759,31 +797,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       if (!OnlyModifiersBetween(cur->end, head[i]->begin)) break;
       cur = head[i];
     }
-    // English puts a noun's modifiers before it: in "the top U.S. diplomat"
-    // or "the Kremlin spokesman" the name qualifies the noun after it, and
-    // the noun phrase is the subject. Only when the phrase opens with an
-    // article and lower-case words alone follow the name to its end.
-    if (words_.lang() == "en") {
-      const size_t sb = segs[first].first, se = segs[first].second;
-      auto lead = Tokenize(text_.substr(sb, cur->begin - sb), sb);
-      auto tail = Tokenize(text_.substr(cur->end, se - cur->end), cur->end);
-      constexpr LexMask kFunction =
-          Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | Bit(Lex::ADVERB) | Bit(Lex::AUX) |
-          Bit(Lex::COPULA) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::RELATIVE) | Bit(Lex::INTENSIFIER) |
-          Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
-      auto content = [&](const Token& t) { return !t.upper && !(words_.ClassesOfWord(t.text) & kFunction); };
-      bool opens_with_article = !lead.empty() && words_.IsWord(Lex::DETERMINER, lead[0].text) &&
-                                std::none_of(lead.begin() + 1, lead.end(), [](const Token& t) { return t.upper; });
-      bool noun_follows = !tail.empty() && std::all_of(tail.begin(), tail.end(), content) &&
-                          TrimSpaces(text_.substr(cur->end, tail[0].begin - cur->end)).find_first_not_of(".") ==
-                              std::string_view::npos;
-      if (opens_with_article && noun_follows && !cur->possessive) {
-        m.type = Mention::kDescription;
-        m.text = std::string(text_.substr(lead[0].begin, tail.back().end - lead[0].begin));
-        m.pos = lead[0].begin;
-        return m;
-      }
-    }
+    if (Mention d = qualifier_of(cur); d.type != Mention::kNone) return d;
     return as_name(cur);
   }
   auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first),
@@ -810,8 +824,10 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   // but not a possessive one: in "President Obama's spokesman" the
   // spokesman speaks, not Obama.
   auto lead = names_in(segs[first].first, segs[first].second, true);
-  if (!lead.empty() && !toks.empty() && lead.front()->begin == toks.front().begin && !lead.front()->possessive)
+  if (!lead.empty() && !toks.empty() && lead.front()->begin == toks.front().begin && !lead.front()->possessive) {
+    if (Mention d = qualifier_of(lead.front()); d.type != Mention::kNone) return d;
     return as_name(lead.front());
+  }
   // Description: the subject segment itself, when it is a short noun phrase.
   std::string_view seg = TrimSpaces(text_.substr(segs[first].first, segs[first].second - segs[first].first));
   // The noun phrase ends at its verb: "The palace | issued the following
@@ -1000,6 +1016,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       int best = -1;
       size_t best_pos = 0;
       if (head_upper && dt.size() >= 4) words.clear();  // "L'Association des ...": a proper name
+      if (m.plural) words.clear();  // "Ukrainian officials" are none of the persons named
       auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 20000 ? m.pos - 20000 : 0,
                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
       for (auto it = lo; it != names_.end(); ++it) {
@@ -1147,7 +1164,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "the Kremlin spokesman": a capitalised modifier, a person for a head
       bool person_last = !dt.empty() && (words_.IsWord(Lex::TITLE, dt.back().text) ||
                                          words_.IsWord(Lex::PERSON_NOUN, dt.back().text));
-      s.kind = institution || (head_upper && !person_last) ? "organisation" : person_head ? "person" : "group";
+      s.kind = m.plural ? "group"
+               : institution || (head_upper && !person_last) ? "organisation" : person_head ? "person" : "group";
       s.confidence = 0.5;
       return s;
     }
