@@ -634,7 +634,12 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   const Work* last = nullptr;
   for (auto& w : work) {
     if (!w.keep) continue;
-    if (!w.attributed && last) {
+    // a quote inside a sentence whose named subject stands before it is that
+    // subject's ("La climatologue X juge la situation « ... »"), not the
+    // speaker of the paragraph before
+    const bool own_subject = !w.attributed && w.sent_b < w.span.open &&
+                             !resolver.SubjectBefore(w.sent_b, w.span.open).name.empty();
+    if (!w.attributed && last && !own_subject) {
       bool continued = last->span.continued && last->span.para_end < w.span.open;
       bool near = last->span.para_begin == w.span.para_begin ||
                   text.substr(last->span.para_end, w.span.para_begin - last->span.para_end)

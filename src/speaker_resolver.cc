@@ -1184,10 +1184,19 @@ Speaker SpeakerResolver::SubjectBefore(size_t sentence_begin, size_t pos) const 
     std::string_view lead = text_.substr(sentence_begin, it->pos - sentence_begin);
     for (std::string_view sep : {",", " - ", " \u2014 ", " \u2013 "})  // adverbials, datelines
       if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
+    // (capitalised words, articles, titles; and the nouns and adjectives of a
+    // description after an article: "La climatologue Valérie Masson-Delmotte")
     bool opens = true;
-    for (const auto& t : Tokenize(lead)) {
+    auto lt = Tokenize(lead);
+    const bool article = !lt.empty() && words_.IsWord(Lex::DETERMINER, lt[0].text);
+    constexpr LexMask kNotModifier = Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | Bit(Lex::AUX) | Bit(Lex::COPULA) |
+                                     Bit(Lex::CUE_FIN) | Bit(Lex::CUE_PP) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) |
+                                     Bit(Lex::RELATIVE) | Bit(Lex::CLITIC) | Bit(Lex::ADVERB);
+    for (const auto& t : lt) {
       std::string f = Fold(t.text);
-      if (!t.upper && !words_.HasWord(Lex::DETERMINER, f) && !words_.HasWord(Lex::TITLE, f)) opens = false;
+      if (t.upper || words_.HasWord(Lex::DETERMINER, f) || words_.HasWord(Lex::TITLE, f)) continue;
+      if (article && lt.size() <= 5 && !(words_.Classes(f) & kNotModifier)) continue;
+      opens = false;
     }
     if (!opens) break;
     s.name = it->name;
