@@ -1017,6 +1017,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       size_t best_pos = 0;
       if (head_upper && dt.size() >= 4) words.clear();  // "L'Association des ...": a proper name
       if (m.plural) words.clear();  // "Ukrainian officials" are none of the persons named
+      // "An Apple spokesperson": an indefinite description brings in someone
+      // new, not one of the names before
+      if (!dt.empty() && words_.IsWord(Lex::INDEFINITE, dt[0].text)) words.clear();
       auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 20000 ? m.pos - 20000 : 0,
                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
       for (auto it = lo; it != names_.end(); ++it) {
