@@ -590,6 +590,13 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     bool naming = ps.HasWord(Lex::NAMING, prev) || ps.HasWord(Lex::NAMING, prev2 + " " + prev) ||
                   ps.HasWord(Lex::WORK_WORD, prev) ||
                   (ps.HasWord(Lex::DETERMINER, prev) && ps.HasWord(Lex::WORK_WORD, prev2));
+    // « s'est dit « profondément alarmé » »: the naming word is the speech
+    // verb the attribution found, with its auxiliary or clitic (« se dit »),
+    // not a name being given (a bare participle names: "a process called "exfiltration"")
+    if (naming && w.attributed && !w.best.cue.empty()) {
+      auto ct = Tokenize(w.best.cue);
+      if ((ct.size() >= 2 || ps.HasWord(Lex::CLITIC, prev2)) && Fold(ct.back().text) == prev) naming = false;
+    }
     size_t n = toks.size();
     size_t caps = 0, long_words = 0;
     for (const auto& t : toks) {
