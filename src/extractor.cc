@@ -641,11 +641,13 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   const Work* last = nullptr;
   for (auto& w : work) {
     if (!w.keep) continue;
+    // The named subject of the quote's sentence, when it stands before the
+    // quote (looked up once: the floating test and the subject rule use it).
+    const Speaker subj = w.attributed ? Speaker() : resolver.SubjectBefore(w.sent_b, w.span.open);
     // a quote inside a sentence whose named subject stands before it is that
     // subject's ("La climatologue X juge la situation « ... »"), not the
     // speaker of the paragraph before
-    const bool own_subject = !w.attributed && w.sent_b < w.span.open &&
-                             !resolver.SubjectBefore(w.sent_b, w.span.open).name.empty();
+    const bool own_subject = w.sent_b < w.span.open && !subj.name.empty();
     if (!w.attributed && last && !own_subject) {
       bool continued = last->span.continued && last->span.para_end < w.span.open;
       bool near = last->span.para_begin == w.span.para_begin ||
@@ -665,7 +667,6 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // faire demi-tour après avoir entendu deux « bangs successifs »") is the
     // words of the sentence's named subject, at low confidence.
     if (!w.attributed) {
-      Speaker subj = resolver.SubjectBefore(w.sent_b, w.span.open);
       if (!subj.name.empty()) {
         static const Rule kSubject{"subject", "", 0, RuleScope::kBefore, 0.4, nullptr, 0, 0, 0};
         w.best = Candidate();

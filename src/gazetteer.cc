@@ -110,21 +110,14 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
   auto toks = Tokenize(text);
   const Relay* best = nullptr;
   size_t best_len = 0;
-  // relays written by their canonical name somewhere in the text, with that span
-  std::vector<std::pair<const Relay*, std::string_view>> canonical;
   for (size_t i = 0; i < toks.size(); ++i) {
     for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
       std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
-      const bool longer = span.size() > best_len;
-      if (!longer && !surface) continue;
-      std::string folded = Fold(span);
-      auto [b, e] = spelled_.equal_range(folded);
+      if (span.size() <= best_len) continue;
+      auto [b, e] = spelled_.equal_range(Fold(span));
       for (auto it = b; it != e; ++it) {
         if (!CapitalsAgree(span, it->second.alias)) continue;
-        const Relay* r = &relays_[it->second.relay];
-        if (surface && folded == Fold(r->name)) canonical.emplace_back(r, span);
-        if (!longer) break;
-        best = r;
+        best = &relays_[it->second.relay];
         best_len = span.size();
         if (surface) *surface = std::string(span);
         break;
@@ -132,9 +125,23 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
     }
   }
   // "l'agence officielle nord-coréenne KCNA": the relay as it is known
-  // rather than its longest description
-  for (const auto& [r, span] : canonical)
-    if (r == best) *surface = std::string(span);
+  // rather than its longest description, when the text writes that too
+  // (the last such span, spelled with its capitals)
+  if (best && surface) {
+    const std::string name = Fold(best->name);
+    for (size_t i = 0; i < toks.size(); ++i) {
+      for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
+        std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
+        if (Fold(span) != name) continue;
+        auto [b, e] = spelled_.equal_range(name);
+        for (auto it = b; it != e; ++it)
+          if (&relays_[it->second.relay] == best && CapitalsAgree(span, it->second.alias)) {
+            *surface = std::string(span);
+            break;
+          }
+      }
+    }
+  }
   return best;
 }
 

@@ -847,14 +847,10 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     // followed by an article; a verb is.
     if (!verb_like && !toks[i].upper && f.size() > 2 && i + 1 < toks.size() &&
         toks[i].end < toks[i + 1].begin && TrimSpaces(text_.substr(toks[i].end, toks[i + 1].begin - toks[i].end)).empty()) {
-      const std::string next = Fold(toks[i + 1].text);
-      auto function_word = [&](const std::string& w) {
-        return words_.HasWord(Lex::DETERMINER, w) || words_.HasWord(Lex::PREPOSITION, w) ||
-               words_.HasWord(Lex::STOPWORD, w) || words_.HasWord(Lex::ADVERB, w) ||
-               words_.HasWord(Lex::CLITIC, w) || words_.HasWord(Lex::RELATIVE, w);
-      };
-      verb_like = words_.HasWord(Lex::DETERMINER, next) && !words_.HasWord(Lex::PREPOSITION, next) &&
-                  !words_.HasWord(Lex::STOPWORD, next) && !words_.HasWord(Lex::RELATIVE, next) && !function_word(f);
+      constexpr LexMask kNotArticle = Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | Bit(Lex::RELATIVE);
+      constexpr LexMask kFunctionWord = kNotArticle | Bit(Lex::DETERMINER) | Bit(Lex::ADVERB) | Bit(Lex::CLITIC);
+      const LexMask next = words_.ClassesOfWord(toks[i + 1].text);
+      verb_like = (next & Bit(Lex::DETERMINER)) && !(next & kNotArticle) && !(words_.Classes(f) & kFunctionWord);
     }
     if (!verb_like) continue;
     size_t b = toks[0].begin;
