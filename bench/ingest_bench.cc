@@ -10,7 +10,7 @@
 //                hash, extract (--threads, default 2) and store, then
 //                Store::Settle (index pending lists merged, tables analysed);
 //   store path   the same articles extracted beforehand (untimed), written
-//                through Store::Write in batches of --batch (default 200):
+//                through Store::Write in batches of --batch (default: ingest's):
 //                the storage code path of ingest alone (clustering, speakers,
 //                provenance, COPY); Settle is timed apart and printed;
 //   raw COPY     every row the store path wrote (all tables), read back and
@@ -172,7 +172,7 @@ double CopyRows(const std::string& url, const std::vector<Rows>& all) {
 int main(int argc, char** argv) {
   size_t n_articles = 20000;
   int runs = 3, threads = 2;
-  size_t batch = 200;
+  size_t batch = IngestOptions().batch_documents;
   bool keep = false, end_to_end = true;
   std::string extractors_dir = QUOTETRAIL_EXTRACTORS_DIR;
   std::vector<std::string> dirs;

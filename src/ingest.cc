@@ -5,7 +5,9 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -208,33 +210,56 @@ Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extra
 
   std::unordered_set<std::string> seen;  // hashes met in this run
   std::vector<Article> pending;
+  uint64_t pending_bytes = 0;  // of the texts in `pending`
   Chunk chunk;
   bool stopped = false;
 
-  // Normalises, filters, extracts and hands over the pending articles.
+  // Runs fn(0) .. fn(n - 1) on `threads` threads (this one among them).
+  auto parallel = [threads](size_t n, const std::function<void(size_t)>& fn) {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t k; (k = next++) < n;) fn(k);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads && static_cast<size_t>(t) < n; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  };
+
+  // Normalises, filters, extracts and hands over the pending articles. The
+  // texts are normalised and hashed on the extraction threads; what depends
+  // on the order (duplicates within the run, messages) is done after, in order.
   auto flush = [&] {
     if (stopped) return;
-    std::vector<std::string> warnings;
+    std::vector<std::optional<DocumentRecord>> described(pending.size());
+    std::vector<std::vector<std::string>> described_warnings(pending.size());
+    parallel(pending.size(), [&](size_t i) {
+      std::string text = NormalizeDocumentText(pending[i].text);
+      if (text.empty()) return;
+      described[i] = Describe(pending[i], std::move(text), options, &described_warnings[i]);
+      pending[i].text.clear();
+      pending[i].text.shrink_to_fit();
+    });
     std::vector<Article> articles;
     std::vector<DocumentRecord> records;
-    for (Article& a : pending) {
-      std::string text = NormalizeDocumentText(a.text);
-      if (text.empty()) {
+    for (size_t i = 0; i < pending.size(); ++i) {
+      Article& a = pending[i];
+      for (const auto& w : described_warnings[i]) report(options.on_warning, w);
+      if (!described[i]) {
         report(options.on_error, a.source + ": no text; skipped");
         ++chunk.failed;
         continue;
       }
-      DocumentRecord r = Describe(a, std::move(text), options, &warnings);
+      DocumentRecord& r = *described[i];
       if (!seen.insert(r.sha256).second) {
         ++chunk.skipped;
         continue;
       }
-      a.text.clear();
       articles.push_back(std::move(a));
       records.push_back(std::move(r));
     }
     pending.clear();
-    for (const auto& w : warnings) report(options.on_warning, w);
+    pending_bytes = 0;
 
     std::vector<std::string> hashes;
     for (const auto& r : records) hashes.push_back(r.sha256);
@@ -253,23 +278,16 @@ Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extra
         todo.push_back(i);
       }
     }
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t k; (k = next++) < todo.size();) {
-        const size_t i = todo[k];
-        Article& a = articles[i];
-        DocumentRecord& r = records[i];
-        a.text = std::move(r.text);
-        Extraction x = extractor.Extract(a, options.extract);
-        r.text = std::move(a.text);
-        r.quotes = std::move(x.quotes);
-        if (r.language.empty()) r.language = x.lang;
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads && static_cast<size_t>(t) < todo.size(); ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    parallel(todo.size(), [&](size_t k) {
+      const size_t i = todo[k];
+      Article& a = articles[i];
+      DocumentRecord& r = records[i];
+      a.text = std::move(r.text);
+      Extraction x = extractor.Extract(a, options.extract);
+      r.text = std::move(a.text);
+      r.quotes = std::move(x.quotes);
+      if (r.language.empty()) r.language = x.lang;
+    });
     for (size_t i : todo) chunk.docs.push_back(std::move(records[i]));
     if (!queue.Push(std::move(chunk))) stopped = true;
     chunk = Chunk();
@@ -296,8 +314,9 @@ Result<IngestProgress> Ingest(const std::vector<std::string>& files, const Extra
         a->source = absolute + a->source.substr(files[f].size());
       text_bytes += a->text.size();
       chunk.bytes += a->text.size();
+      pending_bytes += a->text.size();
       pending.push_back(std::move(a).value());
-      if (pending.size() >= batch) flush();
+      if (pending.size() >= batch || pending_bytes >= options.batch_bytes) flush();
     });
     if (sizes[f] > text_bytes) chunk.bytes += sizes[f] - text_bytes;
   }

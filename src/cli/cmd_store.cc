@@ -94,7 +94,7 @@ int RunIngest(const ParsedArgs& args) {
   std::string err;
   IngestOptions o;
   o.threads = static_cast<int>(args.GetInt("--threads", std::max(1u, std::thread::hardware_concurrency()), 1, 256, &err));
-  if (err.empty()) o.batch_documents = static_cast<size_t>(args.GetInt("--batch", 200, 1, 100000, &err));
+  if (err.empty()) o.batch_documents = static_cast<size_t>(args.GetInt("--batch", static_cast<long>(IngestOptions().batch_documents), 1, 100000, &err));
   o.outlet = args.GetOr("--outlet", "");
   o.extract.lang = args.GetOr("--lang", "auto");
   o.extract.claims = args.Flag("--claims");
@@ -247,7 +247,7 @@ std::vector<CommandSpec> StoreCommands() {
        "publication time of every article, ISO 8601 (overrides the page's own)"},
       {"--lang", "auto|fr|en", "language of the articles", "", "auto"},
       {"--claims", "", "also store claims: reported speech without quotation marks"},
-      {"--batch", "N", "documents per transaction", "", "200"},
+      {"--batch", "N", "documents per transaction", "", "1000"},
   };
   ingest.details =
       "PATH: .txt, .html/.htm and .jsonl files, directories (recursively), or - for\n"
