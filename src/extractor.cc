@@ -52,8 +52,13 @@ std::vector<std::string> Extractor::languages() const {
 }
 
 namespace {
-// The language is read from the first kDetectBytes bytes of the text.
+// The language is read from the first kDetectBytes bytes of the text, or
+// fewer: reading stops once a language has kDecisiveHits marker words and at
+// least kDecisiveRatio times those of every other (a news article's first
+// hundred words or so; mixed text reads on).
 constexpr size_t kDetectBytes = 4000;
+constexpr int kDecisiveHits = 24;
+constexpr int kDecisiveRatio = 4;
 }  // namespace
 
 std::string Extractor::DetectLanguage(const Article& a) const {
@@ -69,16 +74,24 @@ std::string Extractor::DetectFromTokens(const Article& a, const std::vector<Toke
   // the most hits wins, "en" (or the first language) when nothing hits.
   std::vector<int> score(patterns_.size(), 0);
   std::string f;  // one buffer for every folded word
+  // Counts `word`; true once the count is decisive.
   auto count = [&](std::string_view word) {
     std::string_view fv = word;
     if (!IsFolded(word)) {
-      if (!FoldIntoAtMost(word, detect_max_, &f)) return;  // longer than any DETECT word
+      if (!FoldIntoAtMost(word, detect_max_, &f)) return false;  // longer than any DETECT word
       fv = f;
     }
-    if (fv.size() > detect_max_) return;
+    if (fv.size() > detect_max_) return false;
     const uint64_t* langs = detect_.Find(fv);
-    if (!langs) return;
+    if (!langs) return false;
     for (size_t k = 0; k < score.size(); ++k) score[k] += (*langs >> k) & 1;
+    const int top = *std::max_element(score.begin(), score.end());
+    if (top < kDecisiveHits) return false;
+    int others = 0;
+    for (int sc : score) others += sc == top ? 0 : 1;
+    for (int sc : score)
+      if (sc != top && sc * kDecisiveRatio > top) return false;
+    return others + 1 == static_cast<int>(score.size());  // one leader
   };
   // The words of Tokenize(text.substr(0, kDetectBytes)): those of the whole
   // text that end 8 bytes or more before the cut are the same (what follows a
@@ -87,9 +100,13 @@ std::string Extractor::DetectFromTokens(const Article& a, const std::vector<Toke
   // tokenized again as cut.
   std::string_view head = std::string_view(a.text).substr(0, kDetectBytes);
   for (const auto& t : tokens) {
-    if (t.end + 8 <= head.size()) { count(t.text); continue; }
+    if (t.end + 8 <= head.size()) {
+      if (count(t.text)) break;
+      continue;
+    }
     if (t.begin < head.size())
-      for (const auto& c : Tokenize(head.substr(t.begin), t.begin)) count(c.text);
+      for (const auto& c : Tokenize(head.substr(t.begin), t.begin))
+        if (count(c.text)) break;
     break;
   }
   std::string best = patterns_.count("en") ? "en" : patterns_.begin()->first;
@@ -218,9 +235,10 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
 void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
                              const ExtractOptions& opts, std::vector<Token>* tokens,
                              std::vector<ExtractedQuote>* quotes) const {
-  (void)opts;
 
   std::vector<QuoteSpan> spans = FindQuoteSpans(text, ps.lang() == "en");
+  // No quotation and no claims asked for: nothing to attribute.
+  if (spans.empty() && !opts.claims) return;
   std::vector<size_t> starts = SentenceStarts(text, spans, ps);
   SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts,
                            tokens ? std::move(*tokens) : Tokenize(text));
