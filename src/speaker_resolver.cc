@@ -640,11 +640,17 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
         if (appositive && k > 0) continue;
         if (!in.empty()) return as_name(in.back());
         // no name: the noun phrase the relative follows ("des représailles de
-        // l'organisation islamique, qui affirme")
+        // l'organisation islamique, qui affirme"); a relative that stands for a
+        // person hangs on the phrase's head, not on its complement ("A senior
+        // official at the agency, who spoke")
+        const bool personal = words_.IsWord(Lex::RELATIVE_PERSON, pt[last - 1].text);
         auto nt = Tokenize(text_.substr(segs[k].first, se - segs[k].first), segs[k].first);
         for (size_t j = nt.size(); j-- > 0 && nt.size() - j <= 6;) {
           if (!words_.IsWord(Lex::DETERMINER, nt[j].text)) continue;
-          if (j > 0 && words_.IsWord(Lex::PREPOSITION, nt[j - 1].text) && nt.size() - j < 2) break;
+          if (j > 0 && words_.IsWord(Lex::PREPOSITION, nt[j - 1].text)) {
+            if (nt.size() - j < 2) break;
+            if (personal) continue;
+          }
           m.type = Mention::kDescription;
           m.text = std::string(TrimSpaces(text_.substr(nt[j].begin, nt.back().end - nt[j].begin)));
           m.pos = nt[j].begin;
