@@ -337,7 +337,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           continue;
         }
       }
-      if (t.upper || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f)) break;
+      // (and the capitalised word that qualifies a title right after it: "La
+      // Première ministre Élisabeth Borne")
+      const bool title_qualifier = t.upper && b < start && words_.HasWord(Lex::TITLE, Fold(toks[b].text));
+      if ((t.upper && !title_qualifier) || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f))
+        break;
       desc.push_back(f);
       if (words_.HasWord(Lex::FEMALE, f)) g = Gender::kFemale;
       if (words_.HasWord(Lex::MALE, f)) g = Gender::kMale;
@@ -1022,18 +1026,43 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "An Apple spokesperson": an indefinite description brings in someone
       // new, not one of the names before
       if (!dt.empty() && words_.IsWord(Lex::INDEFINITE, dt[0].text)) words.clear();
+      // "le chef de l'État" is the president: a description that is another
+      // name for a title (DESC_SYNONYM lines "description|title|title...")
+      // designates whom every word of one of those titles describes.
+      std::vector<std::vector<std::string>> titles;
+      if (!words.empty()) {
+        size_t i0 = 0;
+        while (i0 < dt.size() && words_.IsWord(Lex::DETERMINER, dt[i0].text)) ++i0;
+        const std::string whole = i0 < dt.size() ? Fold(std::string_view(m.text).substr(dt[i0].begin)) : "";
+        for (const std::string& entry : words_.Words(LexName(Lex::DESC_SYNONYM))) {
+          const size_t bar = entry.find('|');
+          if (bar == std::string::npos || bar == 0) continue;
+          const std::string_view lhs = std::string_view(entry).substr(0, bar);
+          if (whole != lhs && !(whole.size() > lhs.size() && whole.compare(0, lhs.size(), lhs) == 0 &&
+                                whole[lhs.size()] == ' '))
+            continue;
+          for (size_t b = bar + 1; b <= entry.size();) {
+            size_t e = std::min(entry.find('|', b), entry.size());
+            std::vector<std::string> title = ContentWords(std::string_view(entry).substr(b, e - b));
+            if (!title.empty()) titles.push_back(std::move(title));
+            b = e + 1;
+          }
+          break;
+        }
+      }
       auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 20000 ? m.pos - 20000 : 0,
                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
       for (auto it = lo; it != names_.end(); ++it) {
         const NameSpan& n = *it;
         if (n.begin >= m.pos) break;
         const Entity& e = entities_[n.entity];
-        bool hit = false;
-        for (const auto& w : words) {
-          if (std::find(e.desc.begin(), e.desc.end(), w) != e.desc.end() ||
-              std::find(e.tokens.begin(), e.tokens.end(), w) != e.tokens.end())
-            hit = true;
-        }
+        auto describes = [&](const std::string& w) {
+          return std::find(e.desc.begin(), e.desc.end(), w) != e.desc.end() ||
+                 std::find(e.tokens.begin(), e.tokens.end(), w) != e.tokens.end();
+        };
+        bool hit = std::any_of(words.begin(), words.end(), describes);
+        for (const auto& title : titles)
+          if (std::all_of(title.begin(), title.end(), describes)) hit = true;
         if (hit && n.begin >= best_pos) { best = n.entity; best_pos = n.begin; }
       }
       if (best >= 0) {
