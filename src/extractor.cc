@@ -426,6 +426,20 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             if (opens_quote || Tokenize(rest).size() > 4) continue;
           }
         }
+        // « Une position que rejette fermement le Hamas, qui ... » : after an
+        // object relative, the verb's subject follows it.
+        if (r.scope == RuleScope::kBefore && r.cue_group && g[r.cue_group].data()) {
+          auto st = Tokenize(sp);
+          if (!st.empty() && ps.IsWord(Lex::OBJECT_RELATIVE, st.back().text)) {
+            const char* ce = g[r.cue_group].data() + g[r.cue_group].size();
+            std::string_view after(ce, static_cast<size_t>(ctx.data() + ctx.size() - ce));
+            size_t cut = after.find_first_of(",.;:!?()\"");
+            for (std::string_view mark : {"\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C", "\xE2\x80\x9D"})
+              cut = std::min(cut, after.find(mark));
+            after = TrimSpaces(after.substr(0, cut));
+            sp = after;
+          }
+        }
         c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
         // "Znak.com reported its source said "..."": reported speech inside
         // reported speech; the inner speaker said it, the outer one relayed it.

@@ -79,7 +79,8 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
     // Initials are written with their dot: "B. Obama".
     std::string_view t = tokens[i];
     bool initial = t.size() <= 2 && i + 1 < tokens.size() && !AllCaps(t) && IsUpper(t[0]);
-    if (!name.empty()) name += ' ';
+    // no space after an elided connector: "Giscard d'Estaing"
+    if (!name.empty() && !name.ends_with('\'') && !name.ends_with("’")) name += ' ';
     name.append(t);
     if (initial && t.size() == 1) name += '.';
     folded.push_back(Fold(t));
@@ -148,6 +149,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (gap == " " || gap == "\xC2\xA0") return true;
     if ((gap == ". " || gap == ".") && toks[k - 1].text.size() <= 2 && toks[k - 1].upper) return true;  // initial
     if (gap == "’" || gap == "'") return true;  // d’Estaing
+    // an elided connector is a word of its own: "d'" + "Estaing" (not the
+    // article of "L'ONG Human Rights Watch")
+    std::string_view prev = toks[k - 1].text;
+    if (gap.empty() && !toks[k - 1].upper && (prev.ends_with('\'') || prev.ends_with("’"))) return true;
     return false;
   };
   constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
@@ -162,6 +167,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       bool poss = false;
       std::string base = Fold(StripPossessive(toks[k].text, &poss));
       bool next_upper = k + 1 < toks.size() && toks[k + 1].upper && gap_ok(k + 1);
+      // "Charles de Gaulle a dit", "Jean d'Ormesson a écrit": over a connector
+      if (!next_upper && k + 2 < toks.size() && !toks[k + 1].upper && toks[k + 2].upper &&
+          (mask_of(k + 1) & Bit(Lex::NAME_CONNECTOR)) && gap_ok(k + 1) && gap_ok(k + 2))
+        next_upper = true;
       // a known seat of power is a name wherever it stands ("Moscou a dénoncé")
       if (!next_upper && !mid_caps.Find(f) && !mid_caps.Find(base) && !AllCaps(toks[k].text) &&
           !(m & Bit(Lex::PLACE)))
