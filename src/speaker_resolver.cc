@@ -594,7 +594,21 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     std::string f0 = Fold(toks[0].text);
     std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
     if (!words_.HasWord(Lex::DETERMINER, f01) &&
-        (words_.HasWord(Lex::PREPOSITION, f0) || words_.HasWord(Lex::SEGMENT_SKIP, f0))) { ++first; continue; }
+        (words_.HasWord(Lex::PREPOSITION, f0) || words_.HasWord(Lex::SEGMENT_SKIP, f0))) {
+      // "..., while Gary Black, managing partner at Future Fund, said": a
+      // conjunction followed by a name alone opens the clause of that subject
+      const bool opens_clause = !words_.HasWord(Lex::PREPOSITION, f0) && toks.size() >= 2 &&
+                                (words_.HasWord(Lex::CONJUNCTION, f0) || words_.HasWord(Lex::CIRCUMSTANCE, f0));
+      if (opens_clause) {
+        const size_t rest = segs[first].first + toks[1].begin;
+        const size_t seg_end = segs[first].first + toks.back().end;
+        auto n = std::lower_bound(names_.begin(), names_.end(), rest,
+                                  [](const NameSpan& x, size_t p) { return x.begin < p; });
+        if (n != names_.end() && n->begin == rest && n->end == seg_end) break;
+      }
+      ++first;
+      continue;
+    }
     break;
   }
   auto names_in = [&](size_t sb, size_t se, bool governed_ok) {
