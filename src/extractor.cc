@@ -240,7 +240,54 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   // No quotation and no claims asked for: nothing to attribute.
   if (spans.empty() && !opts.claims) return;
   std::vector<size_t> starts = SentenceStarts(text, spans, ps);
-  SpeakerResolver resolver(text, ps, *gazetteer_, spans, starts,
+  // Incises inside the marks: « Il faut, a-t-elle expliqué, une gouvernance
+  // unique » (French typography). A stretch between two commas of a quote
+  // that an `after` rule with a speaker takes whole is the writer's words:
+  // the speaker resolver reads it as outside the quote (its names count),
+  // and it attributes the quote when nothing outside does.
+  struct Incise {
+    const Rule* rule = nullptr;
+    size_t begin = 0, end = 0;  // from its opening comma to before its closing one
+  };
+  std::vector<Incise> incises(spans.size());
+  std::vector<QuoteSpan> resolver_spans;
+  {
+    std::vector<re2::StringPiece> ig;
+    for (size_t qi = 0; qi < spans.size(); ++qi) {
+      const QuoteSpan& q = spans[qi];
+      const std::string_view inner = text.substr(q.begin, q.end - q.begin);
+      size_t c = inner.find(',');
+      for (int tries = 0; c != std::string_view::npos && tries < 4 && !incises[qi].rule; ++tries) {
+        const size_t c2 = inner.find(',', c + 1);
+        if (c2 == std::string_view::npos) break;
+        const std::string_view inc = inner.substr(c, c2 - c);
+        c = c2;
+        if (CountWords(inc) > 8) continue;
+        for (const Rule& r : ps.rules()) {
+          if (r.scope != RuleScope::kAfter || !r.speaker_group) continue;
+          ig.assign(r.re->NumberOfCapturingGroups() + 1, re2::StringPiece());
+          re2::StringPiece input(inc.data(), inc.size());
+          if (!MatchRule(r, input, 0, inc.size(), RE2::ANCHOR_START, ig.data(), static_cast<int>(ig.size())) ||
+              !ig[r.speaker_group].data())
+            continue;
+          if (!TrimSpaces(inc.substr(static_cast<size_t>(ig[0].data() - inc.data()) + ig[0].size())).empty()) continue;
+          if (incises[qi].rule && incises[qi].rule->confidence >= r.confidence) continue;
+          const size_t b = static_cast<size_t>(inc.data() - text.data());
+          incises[qi] = {&r, b, b + inc.size()};
+        }
+      }
+      if (!incises[qi].rule) {
+        resolver_spans.push_back(q);
+        continue;
+      }
+      QuoteSpan head = q, tail = q;
+      head.after = incises[qi].begin;
+      tail.open = incises[qi].end;  // the closing comma stands for an opening mark
+      resolver_spans.push_back(head);
+      resolver_spans.push_back(tail);
+    }
+  }
+  SpeakerResolver resolver(text, ps, *gazetteer_, resolver_spans, starts,
                            tokens ? std::move(*tokens) : Tokenize(text));
 
   auto sentence_of = [&](size_t pos) -> std::pair<size_t, size_t> {
@@ -579,6 +626,30 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         have_best = true;
       }
     }
+    // « Il faut, a-t-elle expliqué, une gouvernance unique » : an incise
+    // inside the marks attributes its quote (see `incises` above).
+    if (!have_best && incises[qi].rule) {
+      const Incise& in = incises[qi];
+      const Rule& r = *in.rule;
+      const std::string_view inc = text.substr(in.begin, in.end - in.begin);
+      g.assign(r.re->NumberOfCapturingGroups() + 1, re2::StringPiece());
+      re2::StringPiece input(inc.data(), inc.size());
+      if (MatchRule(r, input, 0, inc.size(), RE2::ANCHOR_START, g.data(), static_cast<int>(g.size())) &&
+          g[r.speaker_group].data()) {
+        Candidate cand;
+        cand.rule = &r;
+        if (r.cue_group && g[r.cue_group].data())
+          cand.cue = std::string(TrimSpaces(std::string_view(g[r.cue_group].data(), g[r.cue_group].size())));
+        const std::string_view sp(g[r.speaker_group].data(), g[r.speaker_group].size());
+        cand.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
+        if (cand.mention.type != Mention::kNone) {
+          cand.speaker = resolver.Resolve(cand.mention);
+          cand.score = r.confidence * 0.9 * (!cand.speaker.name.empty() ? 0.7 + 0.3 * cand.speaker.confidence : 0.65);
+          best = std::move(cand);
+          have_best = true;
+        }
+      }
+    }
     if (have_best) {
       w.best = std::move(best);
       w.attributed = true;
@@ -639,8 +710,10 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // between two capitalised words: a nickname ("Obama raille « Coach » Romney")
     std::string_view after = text.substr(q.after, std::min<size_t>(40, text.size() - q.after));
     auto atoks = Tokenize(after);
-    bool nickname = n <= 2 && !ltoks.empty() && ltoks.back().upper && !atoks.empty() &&
-                    atoks.front().upper && TrimSpaces(text.substr(q.after, atoks.front().begin)).empty();
+    // or capitalised itself right before a name ("Obama raille « Coach » Romney")
+    const bool name_follows = !atoks.empty() && atoks.front().upper &&
+                              TrimSpaces(text.substr(q.after, atoks.front().begin)).empty();
+    bool nickname = n <= 2 && name_follows && ((!ltoks.empty() && ltoks.back().upper) || title_case);
     bool attributed_close = w.attributed && w.best.rule && w.best.rule->confidence >= 0.85 &&
                             !w.best.speaker.name.empty();
     if (naming || nickname) { w.keep = false; continue; }
