@@ -903,7 +903,9 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   if (!toks.empty() && toks.size() <= 12 && content > 0 && !verb) {
     std::string f0 = Fold(toks[0].text);
     std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
-    bool det = words_.HasWord(Lex::DETERMINER, f0) || words_.HasWord(Lex::DETERMINER, f01);
+    // a possessive name determines the noun too: "Governor Gavin Newsom's office"
+    const bool possessor = !lead.empty() && lead.front()->begin == toks.front().begin && lead.front()->possessive;
+    bool det = words_.HasWord(Lex::DETERMINER, f0) || words_.HasWord(Lex::DETERMINER, f01) || possessor;
     bool bare_noun = !det && !words_.HasWord(Lex::PREPOSITION, f0) && toks.size() <= 3 &&
                      !words_.HasWord(Lex::STOPWORD, f0) && !words_.HasWord(Lex::SEGMENT_SKIP, f0) &&
                      !words_.HasWord(Lex::ADVERB, f0);
