@@ -190,7 +190,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // A relay's name ends the run: "KCNA Kim Jong-un", "RIA Novosti Valentine Sapounov".
       // "du site de Jababeka David Quentin": a given name after a word that is
       // not one starts a new name.
-      if (end - start >= 1 && end + 1 < toks.size() && toks[end + 1].upper) {
+      if (end - start >= 1 && end + 1 < toks.size() && toks[end + 1].upper && gap_ok(end + 1) &&
+          !sentence_initial(end + 1)) {
         const std::string_view fp = fold_of(end - 1);
         constexpr LexMask kGiven = Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE);
         bool given = (mask_of(end) & kGiven) != 0;
@@ -286,7 +287,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       continue;
     }
     // A run that ends with a title is a description ("The Senate Minority Leader").
-    if (is_title(run.back()) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
+    // (but not a surname that is a title word after a given name: "Bruno Le Maire")
+    bool given_before = false;
+    for (size_t i = 0; i + 1 < run.size(); ++i)
+      if (mask_of(start + i) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE))) given_before = true;
+    if ((is_title(run.back()) && !given_before) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
     size_t name_to = run.size();
     while (name_to > name_from + 1 && words_.IsWord(Lex::NAME_SUFFIX, run[name_to - 1])) --name_to;
     // A run made only of title words ("President") is not a name.

@@ -183,3 +183,28 @@ TEST_CASE("a broken rule file is an error naming the file and line", "[rules]") 
   CHECK_THAT(ps.status().message(), Catch::Contains("unknown macro {NO_SUCH_MACRO}"));
   fs::remove_all(tmp);
 }
+
+TEST_CASE("language: a short text is read in its language, a long one from its first words", "[rules]") {
+  auto extractor = Extractor::Load(QUOTETRAIL_EXTRACTORS_DIR);
+  REQUIRE(extractor.ok());
+  auto detect = [&](const std::string& text) {
+    Article a;
+    a.id = "t";
+    a.text = text;
+    return (*extractor)->DetectLanguage(a);
+  };
+  // no function word of the older lists: pronouns, auxiliaries, speech verbs decide
+  CHECK(detect("« Nous avons gagné », a dit Camille Dupont.") == "fr");
+  CHECK(detect("\"We were robbed,\" they told reporters.") == "en");
+  // the first decisive words win, whatever follows (reading stops there)
+  std::string fr, en;
+  for (int i = 0; i < 40; ++i) fr += "Le ministre a dit que la réforme est une priorité pour le pays. ";
+  for (int i = 0; i < 400; ++i) en += "The minister said that the reform was a priority for the country. ";
+  CHECK(detect(fr + en) == "fr");
+  CHECK(detect(en + fr) == "en");
+  // the article's own language field wins
+  Article a;
+  a.text = fr;
+  a.language = "en-GB";
+  CHECK((*extractor)->DetectLanguage(a) == "en");
+}
