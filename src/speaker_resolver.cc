@@ -323,6 +323,20 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // determiner ("Le leader nord-coréen Kim Jong-un"), an appositive after a comma.
     std::vector<std::string> desc;
     for (size_t i = 0; i < name_from; ++i) desc.push_back(Fold(run[i]));
+    // an abbreviated title is also its words: "Dr. Anthony Fauci" ... "the doctor"
+    // (TITLE_EXPANSION lines "abbreviation|word|word...")
+    for (size_t i = 0, n = desc.size(); i < n; ++i) {
+      if (desc[i].size() >= 3 && !words_.HasWord(Lex::TITLE, desc[i])) continue;
+      for (const std::string& entry : words_.Words(LexName(Lex::TITLE_EXPANSION))) {
+        const size_t bar = entry.find('|');
+        if (bar == std::string::npos || entry.compare(0, bar, desc[i]) != 0 || bar != desc[i].size()) continue;
+        for (size_t b = bar + 1; b < entry.size();) {
+          const size_t e = std::min(entry.find('|', b), entry.size());
+          desc.push_back(entry.substr(b, e - b));
+          b = e + 1;
+        }
+      }
+    }
     Gender g = Gender::kUnknown;
     for (size_t i = 0; i < name_from; ++i) {
       std::string f = Fold(run[i]);
