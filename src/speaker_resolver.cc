@@ -419,6 +419,21 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     }
     for (auto& d : desc) if (d.size() >= 3) e.desc.push_back(d);
     if (e.gender == Gender::kUnknown) e.gender = g;
+    // "le mouvement islamiste Hamas", "the company Tesla": a name its
+    // description calls an organisation (and nothing calls a person) is one
+    // (whose article gave it no sex: « le mouvement »)
+    if (e.kind == "person" && !desc.empty() && e.tokens.size() == 1) {
+      bool org = false, person = false;
+      for (const auto& d : desc) {
+        const LexMask m = words_.Classes(d);
+        if (m & (Bit(Lex::ORG_WORD) | Bit(Lex::MEDIA_WORD))) org = true;
+        if (m & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN))) person = true;
+      }
+      if (org && !person) {
+        e.kind = "organisation";
+        e.gender = Gender::kUnknown;
+      }
+    }
 
     // Preceded by a preposition (ignoring determiners)?
     bool after_prep = false;
