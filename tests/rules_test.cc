@@ -195,6 +195,7 @@ TEST_CASE("language: a short text is read in its language, a long one from its f
   };
   // no function word of the older lists: pronouns, auxiliaries, speech verbs decide
   CHECK(detect("« Nous avons gagné », a dit Camille Dupont.") == "fr");
+  CHECK(detect("L'ONG Greenpeace a dénoncé « un écran de fumée ».") == "fr");
   CHECK(detect("\"We were robbed,\" they told reporters.") == "en");
   // the first decisive words win, whatever follows (reading stops there)
   std::string fr, en;
