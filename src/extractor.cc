@@ -906,9 +906,21 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       return name.size() > v.size() + 1 && name.compare(0, v.size(), v) == 0 && name[v.size()] == ' ' &&
              !gazetteer_->FindIn(v, nullptr);
     };
+    // "told state news agency Tass": the kind of medium right before a
+    // relay's name is that relay, not a channel of its own
+    auto kind_before_relay = [&](const ViaHit& h) {
+      if (gazetteer_->FindIn(h.name, nullptr)) return false;
+      return std::any_of(hits.begin(), hits.end(), [&](const ViaHit& o) {
+        if (&o == &h || !gazetteer_->FindIn(o.name, nullptr)) return false;
+        if (o.begin <= h.begin && o.end > h.end) return true;  // read as one phrase by another rule
+        return o.begin >= h.end && o.begin <= h.end + 2 &&
+               TrimSpaces(std::string_view(masked).substr(h.end, o.begin - h.end)).empty();
+      });
+    };
     for (const auto& h : hits)
-      if (std::none_of(via->begin(), via->end(),
-                       [&](const std::string& v) { return v == h.name || extends(v, h.name); }))
+      if (!kind_before_relay(h) && std::none_of(via->begin(), via->end(), [&](const std::string& v) {
+            return v == h.name || extends(v, h.name);
+          }))
         via->push_back(h.name);
   };
   std::vector<std::vector<std::string>> vias(work.size());
