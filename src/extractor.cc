@@ -392,6 +392,27 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   for (const auto& s : spans) work.push_back({s, true, {}, false, 0, 0});
   std::vector<int> left_rules, right_rules;  // buffers of the loop below
   std::vector<re2::StringPiece> g;
+  // "selon des diplomates cités par Le Monde": when the channel is named
+  // inside the speaker phrase, the words before it (its agent preposition or
+  // reporting verb left off) still say who speaks, if they hold a noun.
+  auto HeadBefore = [&](size_t b, size_t e) -> Mention {
+    const std::string_view before = text.substr(b, e - b);
+    auto bt = Tokenize(before);
+    constexpr LexMask kLink = Bit(Lex::PREPOSITION) | Bit(Lex::AGENT_PREP) | Bit(Lex::CUE_PP) |
+                              Bit(Lex::CUE_PAST) | Bit(Lex::REPORT_CUE) | Bit(Lex::DETERMINER);
+    while (!bt.empty() && (ps.ClassesOfWord(bt.back().text) & kLink)) bt.pop_back();
+    if (bt.empty() || bt.size() > 6) return Mention();
+    if (!std::any_of(bt.begin(), bt.end(), [&](const Token& t) {
+          return t.text.size() >= 3 &&
+                 !(ps.ClassesOfWord(t.text) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)));
+        }))
+      return Mention();
+    Mention m;
+    m.type = Mention::kDescription;
+    m.text = std::string(TrimSpaces(before.substr(0, bt.back().end)));
+    m.pos = b + static_cast<size_t>(TrimSpaces(before).data() - before.data());
+    return m;
+  };
 
   for (size_t qi = 0; qi < work.size(); ++qi) {
     Work& w = work[qi];
@@ -570,7 +591,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (rel && (rel->type == "agency" || source)) {
           if (surface.empty()) surface = c.mention.text;
           if (std::find(c.via.begin(), c.via.end(), surface) == c.via.end()) c.via.push_back(surface);
-          c.mention = Mention();
+          // the words before the relay's name, in the description or the phrase
+          const size_t sp_pos = static_cast<size_t>(sp.data() - text.data());
+          size_t from = sp_pos, to = c.mention.pos;
+          if (c.mention.type == Mention::kDescription) {
+            const size_t k = c.mention.text.find(surface);
+            from = c.mention.pos;
+            to = k == std::string::npos ? from : from + k;
+          }
+          c.mention = to > from ? HeadBefore(from, to) : Mention();
         } else if (rel) {
           // the outlet speaks: keep the mention
         } else if (c.mention.type == Mention::kDescription) {
@@ -623,7 +652,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             for (const auto& h : hits) {
               if (h.begin < c.mention.pos || h.end > e) continue;
               c.via.push_back(h.name);
-              c.mention = Mention();
+              c.mention = HeadBefore(c.mention.pos, h.begin);
               break;
             }
           }
