@@ -72,6 +72,17 @@ std::string SpeakerResolver::KindOf(const Entity& e) const {
   return "person";
 }
 
+bool SpeakerResolver::MaybeOrganisation(int i, size_t pos) const {
+  if (i < 0) return false;
+  const Entity& e = entities_[i];
+  if (e.kind != "person" || e.tokens.size() != 1 || e.gender != Gender::kUnknown || !e.desc.empty()) return false;
+  const std::string& t = e.tokens[0];
+  if (t.size() < 3 || (words_.Classes(t) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE)))) return false;
+  for (const char* suffix : {"ian", "ean", "ese", "ish", "an", "i", "ic"})
+    if (t.ends_with(suffix)) return false;
+  return ExpandToFullest(i, pos) == i;
+}
+
 int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size_t pos) {
   std::string name;
   std::vector<std::string> folded;
@@ -1019,9 +1030,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
               entities_[c.entity].gender == Gender::kUnknown)
             continue;
         }
-        if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person") continue;  // "it"
+        if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person" &&
+            !(c.subject && MaybeOrganisation(c.entity, c.pos)))
+          continue;  // "it"
         s.name = c.name;
-        s.kind = c.kind;
+        s.kind = !m.plural && m.gender == Gender::kUnknown && c.kind == "person" ? "organisation" : c.kind;
         s.entity = c.entity;
         s.confidence = 0.7;
         break;
@@ -1170,11 +1183,13 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           size_t sb = sit == sentence_starts_.begin() ? 0 : *(sit - 1);
           bool same = c.subject && c.pos >= sb && entities_[c.entity].gender == Gender::kUnknown &&
                       c.kind != "place";
-          if (c.kind != "organisation" && !same) continue;
+          // "Boeing said ... the company said": a subject that may be one
+          const bool maybe_org = c.subject && MaybeOrganisation(c.entity, c.pos);
+          if (c.kind != "organisation" && !same && !maybe_org) continue;
           // a news agency or outlet is "le quotidien", "the agency", not "the company"
           if (relays_.Find(c.name) && !words_.HasWord(Lex::MEDIA_WORD, words[0])) continue;
           s.name = c.name;
-          s.kind = c.kind;
+          s.kind = maybe_org && !same ? "organisation" : c.kind;
           s.entity = c.entity;
           s.confidence = 0.6;
           return s;

@@ -104,6 +104,11 @@ class SpeakerResolver {
   // True when a verb (auxiliary or speech verb, adverbs skipped) follows `pos`.
   bool FollowedByVerb(size_t pos) const;
   std::string KindOf(const Entity& e) const;
+  // Whether entity `i`, taken for a person, may be an organisation named by
+  // one word that nothing marks as a person's ("Boeing said ... the
+  // company", "It"): no given name, title, description, sex or fuller form,
+  // and no demonym's ending ("Iranian", "Chinese", "Iraqi").
+  bool MaybeOrganisation(int i, size_t pos) const;
   std::vector<std::string> ContentWords(std::string_view s) const;
 
   std::string_view text_;
