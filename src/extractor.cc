@@ -395,7 +395,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   // "selon des diplomates cités par Le Monde": when the channel is named
   // inside the speaker phrase, the words before it (its agent preposition or
   // reporting verb left off) still say who speaks, if they hold a noun.
-  auto HeadBefore = [&](size_t b, size_t e) -> Mention {
+  auto head_before = [&](size_t b, size_t e) -> Mention {
     const std::string_view before = text.substr(b, e - b);
     auto bt = Tokenize(before);
     constexpr LexMask kLink = Bit(Lex::PREPOSITION) | Bit(Lex::AGENT_PREP) | Bit(Lex::CUE_PP) |
@@ -599,7 +599,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             from = c.mention.pos;
             to = k == std::string::npos ? from : from + k;
           }
-          c.mention = to > from ? HeadBefore(from, to) : Mention();
+          c.mention = to > from ? head_before(from, to) : Mention();
         } else if (rel) {
           // the outlet speaks: keep the mention
         } else if (c.mention.type == Mention::kDescription) {
@@ -652,7 +652,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             for (const auto& h : hits) {
               if (h.begin < c.mention.pos || h.end > e) continue;
               c.via.push_back(h.name);
-              c.mention = HeadBefore(c.mention.pos, h.begin);
+              c.mention = head_before(c.mention.pos, h.begin);
               break;
             }
           }
