@@ -361,8 +361,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       if (TrimSpaces(gap).size() > 0 && gap != "-") break;
       std::string f = Fold(t.text);
       if (words_.HasWord(Lex::DETERMINER, f)) {
-        // "la ministre" / "le ministre": an epicene title takes its article's gender
-        if (g == Gender::kUnknown && desc.size() > 0)
+        // "la ministre" / "le ministre": an epicene title takes its article's
+        // gender, and so does an organisation (« la SNCF ... Elle a précisé »)
+        if (g == Gender::kUnknown && (desc.size() > 0 || e.kind == "organisation"))
           g = words_.HasWord(Lex::FEMALE, f) ? Gender::kFemale : words_.HasWord(Lex::MALE, f) ? Gender::kMale : g;
         break;
       }
@@ -440,10 +441,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         if (m & (Bit(Lex::ORG_WORD) | Bit(Lex::MEDIA_WORD))) org = true;
         if (m & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN))) person = true;
       }
-      if (org && !person) {
-        e.kind = "organisation";
-        e.gender = Gender::kUnknown;
-      }
+      if (org && !person) e.kind = "organisation";  // its gender is its article's
     }
 
     // Preceded by a preposition (ignoring determiners)?
@@ -1023,6 +1021,15 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (!m.plural && c.kind == "group") continue;
         }
         if (!m.plural && m.gender != Gender::kUnknown) {
+          // an organisation by its grammatical gender (French: « la SNCF » ...
+          // « Elle »; English articles give none, so "she" is never one)
+          if (c.kind == "organisation" && c.gender == m.gender) {
+            s.name = c.name;
+            s.kind = c.kind;
+            s.entity = c.entity;
+            s.confidence = 0.6;
+            break;
+          }
           if (c.kind != "person") continue;
           // a one-word name of unknown gender is too weak a candidate (a
           // description of a person, "un porte-parole de la police", is fine)
