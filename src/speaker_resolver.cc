@@ -1011,6 +1011,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       return s;
     }
     case Mention::kPronoun: {
+      // « on » (ANONYMOUS) stands for no one in particular
+      if (words_.IsWord(Lex::ANONYMOUS, m.text)) return s;
       for (size_t i = salient_.size(); i-- > 0;) {
         const Salient& c = salient_[i];
         if (c.pos >= m.pos) continue;
