@@ -1222,6 +1222,16 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (m.pos - c.pos > 2000) break;
           if (c.kind != "person" || c.entity < 0) continue;
           if (g != Gender::kUnknown && c.gender != Gender::kUnknown && g != c.gender) continue;
+          // not someone the article gave another title ("Health Secretary Wes
+          // Streeting" is not "the actor")
+          const auto& cd = entities_[c.entity].desc;
+          const bool titled = std::any_of(cd.begin(), cd.end(), [&](const std::string& d) {
+            return words_.HasWord(Lex::TITLE, d);
+          });
+          const bool described = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+            return std::find(cd.begin(), cd.end(), w) != cd.end();
+          });
+          if (titled && !described) continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
