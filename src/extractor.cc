@@ -657,6 +657,13 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             }
           }
         }
+        // speaker_head: "La question reste entière : « ... »" names no speaker
+        if (r.speaker_head && c.mention.type == Mention::kDescription) {
+          auto dt = Tokenize(c.mention.text);
+          size_t i = 0;
+          while (i < dt.size() && ps.IsWord(Lex::DETERMINER, dt[i].text)) ++i;
+          if (i < dt.size() && !(ps.ClassesOfWord(dt[i].text) & r.speaker_head)) continue;
+        }
         c.speaker = resolver.Resolve(c.mention);
       }
       // An attribution that names no one scores lowest; one whose mention is

@@ -656,11 +656,27 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       } else if (key == "unless") {
         if (val.empty()) return InvalidArgument(where + ": unless needs a lexicon name");
         p.rule.unless = val;
+      } else if (key == "speaker_head") {
+        // LEX|LEX...: a description found by the rule must have its head in one
+        std::string_view rest = val;
+        while (!rest.empty()) {
+          const size_t bar = std::min(rest.find('|'), rest.size());
+          const std::string name(Strip(std::string(rest.substr(0, bar))));
+          bool known = false;
+          for (int l = 0; l < static_cast<int>(Lex::kCount); ++l)
+            if (name == LexName(static_cast<Lex>(l))) {
+              p.rule.speaker_head |= Bit(static_cast<Lex>(l));
+              known = true;
+            }
+          if (!known) return InvalidArgument(where + ": speaker_head: unknown lexicon '" + name + "'");
+          rest = bar < rest.size() ? rest.substr(bar + 1) : std::string_view();
+        }
+        if (!p.rule.speaker_head) return InvalidArgument(where + ": speaker_head needs lexicon names");
       } else if (key == "re") {
         if (p.re.empty()) p.re_line = static_cast<int>(n + 1);
         p.re += val;
       } else {
-        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, unless, re)");
+        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, unless, speaker_head, re)");
       }
     }
     for (auto& p : pending) {

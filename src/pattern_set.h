@@ -100,6 +100,10 @@ struct Rule {
   int claim_group = 0;    // claim rules only
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
   std::string unless;     // lexicon: the rule does not apply when its match holds one of its words
+  // Lexicons (bits of Lex, 0: any): a description the rule finds as speaker
+  // must have its head word in one ("Le ministre :", not "La question reste
+  // entière :"); names and pronouns always do.
+  uint64_t speaker_head = 0;
   // The parts MatchRule uses, compiled on the rule's first match (so a run
   // compiles only those of the rules that match); see RuleParts.
   std::shared_ptr<RuleParts> parts;

@@ -177,6 +177,12 @@ TEST_CASE("a broken rule file is an error naming the file and line", "[rules]") 
   REQUIRE_FALSE(ps.ok());
   CHECK_THAT(ps.status().message(), Catch::Contains("only a claim rule"));
 
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nspeaker_head TITLE|NO_SUCH_LEXICON\nre (?P<speaker>a) (?P<cue>b)\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:2"));
+  CHECK_THAT(ps.status().message(), Catch::Contains("unknown lexicon 'NO_SUCH_LEXICON'"));
+
   std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nre {NO_SUCH_MACRO}(?P<cue>x)\n";
   ps = PatternSet::Load(tmp.string(), "xx");
   REQUIRE_FALSE(ps.ok());
