@@ -576,6 +576,17 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
   }
   for (int l = 0; l < static_cast<int>(Lex::kCount); ++l)
     for (const auto& f : ps->Words(LexName(static_cast<Lex>(l)))) ps->classes_[f] |= Bit(static_cast<Lex>(l));
+  for (Lex l : {Lex::DESC_SYNONYM, Lex::TITLE_EXPANSION}) {
+    for (const auto& line : ps->Words(LexName(l))) {
+      std::vector<std::string> forms;
+      for (size_t b = 0; b <= line.size();) {
+        const size_t e = std::min(line.find('|', b), line.size());
+        if (e > b) forms.push_back(line.substr(b, e - b));
+        b = e + 1;
+      }
+      if (forms.size() >= 2) ps->alternatives_[static_cast<int>(l)].push_back(std::move(forms));
+    }
+  }
   // Macros may be defined with regex text in *.macro files: NAME = REGEX, expanded in order.
   for (const std::string& dir : {extractors_dir + "/common", lang_dir}) {
     std::string path = dir + "/macros.def";

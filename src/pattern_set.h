@@ -165,6 +165,11 @@ class PatternSet {
   bool RulesIn(RuleScope scope, const re2::StringPiece& text, std::vector<int>* out) const;
   // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
   const std::vector<std::string>& Words(const std::string& name) const;
+  // A lexicon of lines "form|form|form..." (DESC_SYNONYM, TITLE_EXPANSION),
+  // each line split at its bars once at load: folded, empty forms dropped.
+  const std::vector<std::vector<std::string>>& Alternatives(Lex l) const {
+    return alternatives_[static_cast<int>(l)];
+  }
   bool HasWord(const std::string& name, const std::string& folded) const;
   // The classes (Lex bits) of a folded word; 0 when it is in none. O(1).
   LexMask Classes(std::string_view folded) const {
@@ -194,6 +199,7 @@ class PatternSet {
     std::vector<int> index;         // set pattern -> index in rules_
   };
   ScopeSet sets_[3];                // by RuleScope: before, after, sentence
+  std::vector<std::vector<std::string>> alternatives_[static_cast<int>(Lex::kCount)];
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
   // flat: use every macro's flat form (what the regex means, for macros.def

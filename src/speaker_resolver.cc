@@ -338,15 +338,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // (TITLE_EXPANSION lines "abbreviation|word|word...")
     for (size_t i = 0, n = desc.size(); i < n; ++i) {
       if (desc[i].size() >= 3 && !words_.HasWord(Lex::TITLE, desc[i])) continue;
-      for (const std::string& entry : words_.Words(LexName(Lex::TITLE_EXPANSION))) {
-        const size_t bar = entry.find('|');
-        if (bar == std::string::npos || entry.compare(0, bar, desc[i]) != 0 || bar != desc[i].size()) continue;
-        for (size_t b = bar + 1; b < entry.size();) {
-          const size_t e = std::min(entry.find('|', b), entry.size());
-          desc.push_back(entry.substr(b, e - b));
-          b = e + 1;
-        }
-      }
+      for (const auto& forms : words_.Alternatives(Lex::TITLE_EXPANSION))
+        if (forms[0] == desc[i]) desc.insert(desc.end(), forms.begin() + 1, forms.end());
     }
     Gender g = Gender::kUnknown;
     for (size_t i = 0; i < name_from; ++i) {
@@ -1115,19 +1108,13 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         size_t i0 = 0;
         while (i0 < dt.size() && words_.IsWord(Lex::DETERMINER, dt[i0].text)) ++i0;
         const std::string whole = i0 < dt.size() ? Fold(std::string_view(m.text).substr(dt[i0].begin)) : "";
-        for (const std::string& entry : words_.Words(LexName(Lex::DESC_SYNONYM))) {
-          const size_t bar = entry.find('|');
-          if (bar == std::string::npos || bar == 0) continue;
-          const std::string_view lhs = std::string_view(entry).substr(0, bar);
+        for (const auto& forms : words_.Alternatives(Lex::DESC_SYNONYM)) {
+          const std::string& lhs = forms[0];
           if (whole != lhs && !(whole.size() > lhs.size() && whole.compare(0, lhs.size(), lhs) == 0 &&
                                 whole[lhs.size()] == ' '))
             continue;
-          for (size_t b = bar + 1; b <= entry.size();) {
-            size_t e = std::min(entry.find('|', b), entry.size());
-            std::vector<std::string> title = ContentWords(std::string_view(entry).substr(b, e - b));
-            if (!title.empty()) titles.push_back(std::move(title));
-            b = e + 1;
-          }
+          for (size_t k = 1; k < forms.size(); ++k)
+            if (auto title = ContentWords(forms[k]); !title.empty()) titles.push_back(std::move(title));
           break;
         }
       }
