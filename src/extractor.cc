@@ -481,12 +481,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (r.scope == RuleScope::kAfter) {
           auto st = Tokenize(sp);
           // (an acronym is no function word: "WHO Director-General Tedros ... told")
-          const bool acronym = !st.empty() &&
-                               std::count_if(st[0].text.begin(), st[0].text.end(),
-                                             [](char ch) { return ch >= 'A' && ch <= 'Z'; }) >= 2 &&
-                               std::none_of(st[0].text.begin(), st[0].text.end(),
-                                            [](char ch) { return ch >= 'a' && ch <= 'z'; });
-          if (!st.empty() && !acronym) {
+          if (!st.empty() && !AllCaps(st[0].text)) {
             std::string f0 = Fold(st[0].text);
             std::string f01 = st.size() > 1 ? f0 + " " + Fold(st[1].text) : f0;
             if (ps.HasWord(Lex::CLAUSE_START, f0) || ps.HasWord(Lex::CLAUSE_START, f01)) continue;

@@ -9,18 +9,6 @@ namespace quotetrail {
 
 namespace {
 
-bool AllCaps(std::string_view tok) {
-  int letters = 0;
-  for (size_t i = 0; i < tok.size();) {
-    char32_t c = NextCodePoint(tok, i);
-    if (IsLetter(c)) {
-      ++letters;
-      if (!IsUpper(c)) return false;
-    }
-  }
-  return letters >= 2;
-}
-
 std::string StripPossessive(std::string_view tok, bool* possessive) {
   std::string s(tok);
   for (const char* suf : {"'s", "’s"}) {

@@ -152,6 +152,18 @@ void FoldInto(std::string_view s, std::string* out) { FoldBounded(s, std::string
 
 bool FoldIntoAtMost(std::string_view s, size_t max, std::string* out) { return FoldBounded(s, max, *out); }
 
+bool AllCaps(std::string_view tok) {
+  int letters = 0;
+  for (size_t i = 0; i < tok.size();) {
+    char32_t c = NextCodePoint(tok, i);
+    if (IsLetter(c)) {
+      ++letters;
+      if (!IsUpper(c)) return false;
+    }
+  }
+  return letters >= 2;
+}
+
 std::string_view TrimSpaces(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e) {

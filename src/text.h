@@ -79,6 +79,9 @@ inline std::string_view FoldView(std::string_view s, std::string* buf) {
 // Trims spaces (IsSpace) at both ends.
 std::string_view TrimSpaces(std::string_view s);
 
+// Whether `tok` has two letters or more, all upper case: an acronym ("WHO", "KCNA").
+bool AllCaps(std::string_view tok);
+
 struct Token {
   size_t begin = 0;  // byte offsets in the text
   size_t end = 0;
