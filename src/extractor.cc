@@ -266,11 +266,12 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         // the after rules all need a speech verb or a source word: a stretch
         // with neither is not looked at
         bool cue = false;
-        constexpr LexMask kCue = Bit(Lex::CUE_FIN) | Bit(Lex::CUE_PP) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES);
+        constexpr LexMask kCue = Bit(Lex::CUE_FIN) | Bit(Lex::CUE_FIN_AFTER) | Bit(Lex::CUE_PP) |
+                                 Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES);
         for (const auto& t : Tokenize(inc)) {
           std::string_view w = t.text;
           if (size_t dash = w.find('-'); dash != std::string_view::npos) w = w.substr(0, dash);  // "dit-il"
-          if ((ps.ClassesOfWord(w) & kCue) || ps.HasWord("CUE_FIN_AFTER", Fold(w))) { cue = true; break; }
+          if (ps.ClassesOfWord(w) & kCue) { cue = true; break; }
         }
         if (!cue) {
           const std::string folded = Fold(inc);
