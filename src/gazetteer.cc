@@ -81,6 +81,10 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
     forms.push_back(r.name);
     for (const auto& a : forms) {
       g->by_alias_.Insert(Fold(a), idx);
+      if (const std::string k = Fold(a); k.size() >= 2) {
+        const unsigned head = static_cast<unsigned char>(k[0]) << 8 | static_cast<unsigned char>(k[1]);
+        g->key_heads_[head / 64] |= uint64_t{1} << (head % 64);
+      }
       g->max_alias_ = std::max(g->max_alias_, Fold(a).size());
       g->spelled_.emplace(Fold(a), Form{idx, a});
       auto toks = Tokenize(a);
@@ -95,6 +99,16 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
 const Relay* Gazetteer::Find(std::string_view alias) const {
   // one buffer per thread; a form longer than every alias (and "the ") is none
   thread_local std::string buf;
+  // Two printable ASCII bytes first fold to their lower case: the key starts
+  // with them, or with "th" when "the " is left off.
+  if (alias.size() >= 2) {
+    auto lower = [](unsigned char c) -> unsigned { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
+    const unsigned char c0 = static_cast<unsigned char>(alias[0]), c1 = static_cast<unsigned char>(alias[1]);
+    if (c0 - 0x21u < 0x5Eu && c1 - 0x21u < 0x5Eu) {
+      const unsigned head = lower(c0) << 8 | lower(c1);
+      if (!(key_heads_[head / 64] >> (head % 64) & 1) && head != ('t' << 8 | 'h')) return nullptr;
+    }
+  }
   std::string_view f = alias;
   if (!IsFolded(alias)) {
     if (!FoldIntoAtMost(alias, max_alias_ + 4, &buf)) return nullptr;

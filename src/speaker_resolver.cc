@@ -9,16 +9,16 @@ namespace quotetrail {
 
 namespace {
 
-std::string StripPossessive(std::string_view tok, bool* possessive) {
-  std::string s(tok);
-  for (const char* suf : {"'s", "’s"}) {
-    std::string x(suf);
-    if (s.size() > x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0) {
+// `tok` without its possessive ending ("Mendez's" -> "Mendez"), setting
+// *possessive when it had one.
+std::string_view StripPossessive(std::string_view tok, bool* possessive) {
+  for (std::string_view suf : {std::string_view("'s"), std::string_view("’s")}) {
+    if (tok.size() > suf.size() && tok.ends_with(suf)) {
       *possessive = true;
-      return s.substr(0, s.size() - x.size());
+      return tok.substr(0, tok.size() - suf.size());
     }
   }
-  return s;
+  return tok;
 }
 
 }  // namespace
@@ -71,9 +71,18 @@ bool SpeakerResolver::MaybeOrganisation(int i, size_t pos) const {
   return ExpandToFullest(i, pos) == i;
 }
 
-int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size_t pos) {
+int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens,
+                               const std::vector<std::string_view>& folded_tokens, size_t pos) {
+  // the entity of the same folded words, if any (keyed by its words joined by \x1F)
+  std::string key;
+  for (std::string_view f : folded_tokens) {
+    if (!key.empty()) key += '\x1F';
+    key.append(f);
+  }
+  if (const int* known = entity_index_.Find(key)) return *known;
   std::string name;
   std::vector<std::string> folded;
+  folded.reserve(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
     // Initials are written with their dot: "B. Obama".
     std::string_view t = tokens[i];
@@ -82,10 +91,8 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
     if (!name.empty() && !name.ends_with('\'') && !name.ends_with("’")) name += ' ';
     name.append(t);
     if (initial && t.size() == 1) name += '.';
-    folded.push_back(Fold(t));
+    folded.emplace_back(folded_tokens[i]);
   }
-  for (size_t i = 0; i < entities_.size(); ++i)
-    if (entities_[i].tokens == folded) return static_cast<int>(i);
   Entity e;
   e.name = name;
   e.tokens = folded;
@@ -97,6 +104,7 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, size
     else if (words_.HasWord(Lex::FIRST_MALE, folded[0])) e.gender = Gender::kMale;
   }
   entities_.push_back(std::move(e));
+  entity_index_[key] = static_cast<int>(entities_.size() - 1);
   return static_cast<int>(entities_.size() - 1);
 }
 
@@ -139,9 +147,12 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return gap.find('\n') != std::string_view::npos;
   };
   // Words seen capitalised in mid-sentence: sentence-initial words are names only if so.
-  WordTable<char> mid_caps;
+  // (their folded forms, sorted: a few dozen per article)
+  std::vector<std::string_view> mid_caps;
   for (size_t k = 0; k < toks.size(); ++k)
-    if (toks[k].upper && !sentence_initial(k)) mid_caps[fold_of(k)] = 1;
+    if (toks[k].upper && !sentence_initial(k)) mid_caps.push_back(fold_of(k));
+  std::sort(mid_caps.begin(), mid_caps.end());
+  auto seen_mid_caps = [&](std::string_view f) { return std::binary_search(mid_caps.begin(), mid_caps.end(), f); };
 
   auto gap_ok = [&](size_t k) {  // tokens k-1 and k are adjacent inside a name
     std::string_view gap = text_.substr(toks[k - 1].end, toks[k].begin - toks[k - 1].end);
@@ -163,21 +174,25 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (sentence_initial(k)) {
       if (m & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | kPronoun))
         return false;
-      bool poss = false;
-      std::string base = Fold(StripPossessive(toks[k].text, &poss));
       bool next_upper = k + 1 < toks.size() && toks[k + 1].upper && gap_ok(k + 1);
       // "Charles de Gaulle a dit", "Jean d'Ormesson a écrit": over a connector
       if (!next_upper && k + 2 < toks.size() && !toks[k + 1].upper && toks[k + 2].upper &&
           (mask_of(k + 1) & Bit(Lex::NAME_CONNECTOR)) && gap_ok(k + 1) && gap_ok(k + 2))
         next_upper = true;
       // a known seat of power is a name wherever it stands ("Moscou a dénoncé")
-      if (!next_upper && !mid_caps.Find(f) && !mid_caps.Find(base) && !AllCaps(toks[k].text) &&
-          !(m & Bit(Lex::PLACE)))
-        return false;
+      if (!next_upper && !seen_mid_caps(f) && !AllCaps(toks[k].text) && !(m & Bit(Lex::PLACE))) {
+        bool poss = false;
+        const std::string_view stripped = StripPossessive(toks[k].text, &poss);
+        if (!poss || !seen_mid_caps(Fold(stripped))) return false;
+      }
     }
     return true;
   };
 
+  // buffers of the loop below
+  std::vector<std::string_view> run, name_tokens, name_fold_views;
+  std::vector<std::string> name_folds;
+  std::string run_fold_buf;
   // the run [last_start, last_end] of tokens and whether it is a relay's name
   size_t last_start = std::string::npos, last_end = std::string::npos;
   bool last_found = false;
@@ -242,11 +257,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     }
     // Possessive ends the run: "Mendez's wife".
     bool possessive = false;
-    std::vector<std::string_view> run;
+    run.clear();
     for (size_t i = start; i < end; ++i) {
       bool poss = false;
-      std::string stripped = StripPossessive(toks[i].text, &poss);
-      run.push_back(toks[i].text.substr(0, stripped.size()));
+      const std::string_view stripped = StripPossessive(toks[i].text, &poss);
+      run.push_back(stripped);
       if (poss) {
         bool continues = i + 1 < end;  // "Sheriff's Office", "People's Vote"
         if (continues) { run.back() = toks[i].text; continue; }
@@ -255,30 +270,40 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         break;
       }
     }
+    // run[i] is token start + i, but for a possessive ending left off: its
+    // folded form and word classes are the token's then, else worked out here
+    auto fold_run = [&](size_t i) -> std::string_view {
+      if (run[i].size() == toks[start + i].text.size()) return fold_of(start + i);
+      run_fold_buf = Fold(run[i]);
+      return run_fold_buf;
+    };
+    auto run_mask = [&](size_t i) -> LexMask {
+      if (run[i].size() == toks[start + i].text.size()) return mask_of(start + i);
+      return words_.ClassesOfWord(run[i]);
+    };
     // "du Kremlin Dmitri Peskov": a seat of power before a name is a complement of its own.
-    if (run.size() >= 3 && words_.IsWord(Lex::PLACE, run[0])) {
+    if (run.size() >= 3 && (run_mask(0) & Bit(Lex::PLACE))) {
       end = start + 1;
       run.resize(1);
     }
     // Titles and suffixes: "Deputy Minister Alexander Chupriyan QC" -> "Alexander Chupriyan".
-    auto is_title = [&](std::string_view t) {
-      std::string f = Fold(t);
-      if (words_.HasWord(Lex::TITLE, f)) return true;
+    auto is_title = [&](size_t i) {
+      if (run_mask(i) & Bit(Lex::TITLE)) return true;
+      const std::string_view f = fold_run(i);
       size_t dash = f.find('-');
       return dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash));
     };
     size_t name_from = 0;
     for (size_t i = 0; i + 1 < run.size(); ++i) {
-      std::string f = Fold(run[i]);
-      if (is_title(run[i])) name_from = i + 1;
-      if (f == "of" && i > 0 && is_title(run[i - 1])) {
+      if (is_title(i)) name_from = i + 1;
+      if (i > 0 && fold_run(i) == "of" && is_title(i - 1)) {
         // "First Minister of Scotland Nicola Sturgeon": skip the place too
         name_from = run.size() - (i + 2) >= 2 ? i + 2 : i + 1;
       }
     }
     // "State Department", "Justice Ministry": a run that ends with an
     // organisation word is the organisation's name, titles and all.
-    const bool org_name = run.size() >= 2 && words_.IsWord(Lex::ORG_WORD, run.back());
+    const bool org_name = run.size() >= 2 && (run_mask(run.size() - 1) & Bit(Lex::ORG_WORD));
     if (org_name) name_from = 0;
     // A function word alone is no name: "SÉOUL (Yonhap) - Le ministre ...".
     if (run.size() == 1 && (mask_of(start) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)))) {
@@ -290,22 +315,24 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     bool given_before = false;
     for (size_t i = 0; i + 1 < run.size(); ++i)
       if (mask_of(start + i) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE))) given_before = true;
-    if ((is_title(run.back()) && !given_before) || (run.size() == 1 && is_title(run[0]))) { k = end; continue; }
+    if ((is_title(run.size() - 1) && !given_before) || (run.size() == 1 && is_title(0))) { k = end; continue; }
     size_t name_to = run.size();
-    while (name_to > name_from + 1 && words_.IsWord(Lex::NAME_SUFFIX, run[name_to - 1])) --name_to;
+    while (name_to > name_from + 1 && (run_mask(name_to - 1) & Bit(Lex::NAME_SUFFIX))) --name_to;
     // A run made only of title words ("President") is not a name.
     bool only_titles = name_from >= run.size() ||
-        (run.size() - name_from == 1 && is_title(run[name_from]));
+        (run.size() - name_from == 1 && is_title(name_from));
     if (only_titles) { k = end; continue; }
     // Leading connectors after a stripped title ("of State Mike") are dropped too.
     // ("Ben Affleck": a capitalised connector is a given name and stays)
-    while (!org_name && name_from < name_to && ((words_.IsWord(Lex::NAME_CONNECTOR, run[name_from]) &&
+    while (!org_name && name_from < name_to && (((run_mask(name_from) & Bit(Lex::NAME_CONNECTOR)) &&
                                                  !toks[start + name_from].upper) ||
-                                                words_.IsWord(Lex::TITLE, run[name_from]) ||
-                                                Fold(run[name_from]) == "state"))
+                                                (run_mask(name_from) & Bit(Lex::TITLE)) ||
+                                                fold_run(name_from) == "state"))
       ++name_from;
     if (name_from >= name_to) { k = end; continue; }
-    std::vector<std::string_view> name_tokens(run.begin() + name_from, run.begin() + name_to);
+    name_tokens.assign(run.begin() + name_from, run.begin() + name_to);
+    name_folds.clear();
+    for (size_t i = name_from; i < name_to; ++i) name_folds.emplace_back(fold_run(i));
     size_t name_begin = toks[start + name_from].begin;
     // "de L'Oréal": a capitalised elided article inside a sentence belongs to the name
     if (name_from == 0 && start > 0 && !sentence_initial(start - 1) && toks[start - 1].end == toks[start].begin) {
@@ -313,15 +340,17 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       if ((art == "L'" || art == "L\u2019") ) {
         name_begin = toks[start - 1].begin;
         name_tokens[0] = text_.substr(name_begin, toks[start].end - name_begin);
+        name_folds[0] = Fold(name_tokens[0]);
       }
     }
-    int ent = AddEntity(name_tokens, name_begin);
+    name_fold_views.assign(name_folds.begin(), name_folds.end());
+    int ent = AddEntity(name_tokens, name_fold_views, name_begin);
     Entity& e = entities_[ent];
 
     // Descriptions: title words in the run, the lowercase words before it back to a
     // determiner ("Le leader nord-coréen Kim Jong-un"), an appositive after a comma.
     std::vector<std::string> desc;
-    for (size_t i = 0; i < name_from; ++i) desc.push_back(Fold(run[i]));
+    for (size_t i = 0; i < name_from; ++i) desc.emplace_back(fold_run(i));
     // an abbreviated title is also its words: "Dr. Anthony Fauci" ... "the doctor"
     // (TITLE_EXPANSION lines "abbreviation|word|word...")
     for (size_t i = 0, n = desc.size(); i < n; ++i) {
@@ -331,41 +360,41 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     }
     Gender g = Gender::kUnknown;
     for (size_t i = 0; i < name_from; ++i) {
-      std::string f = Fold(run[i]);
-      if (words_.HasWord(Lex::FEMALE, f)) g = Gender::kFemale;
-      if (words_.HasWord(Lex::MALE, f)) g = Gender::kMale;
+      const LexMask m = run_mask(i);
+      if (m & Bit(Lex::FEMALE)) g = Gender::kFemale;
+      if (m & Bit(Lex::MALE)) g = Gender::kMale;
     }
     size_t b = start;
     for (int back = 0; back < 6 && b > 0; ++back) {
       const Token& t = toks[b - 1];
       std::string_view gap = text_.substr(t.end, toks[b].begin - t.end);
       if (TrimSpaces(gap).size() > 0 && gap != "-") break;
-      std::string f = Fold(t.text);
-      if (words_.HasWord(Lex::DETERMINER, f)) {
+      const LexMask m = mask_of(b - 1);
+      if (m & Bit(Lex::DETERMINER)) {
         // "la ministre" / "le ministre": an epicene title takes its article's
         // gender, and so does an organisation (« la SNCF ... Elle a précisé »)
         if (g == Gender::kUnknown && (desc.size() > 0 || e.kind == "organisation"))
-          g = words_.HasWord(Lex::FEMALE, f) ? Gender::kFemale : words_.HasWord(Lex::MALE, f) ? Gender::kMale : g;
+          g = (m & Bit(Lex::FEMALE)) ? Gender::kFemale : (m & Bit(Lex::MALE)) ? Gender::kMale : g;
         break;
       }
       // "le préfet de police Laurent Nuñez": over a preposition to the noun it complements
-      if (words_.HasWord(Lex::PREPOSITION, f) && !words_.HasWord(Lex::STOPWORD, f) && back > 0 && b >= 2 &&
+      if ((m & Bit(Lex::PREPOSITION)) && !(m & Bit(Lex::STOPWORD)) && back > 0 && b >= 2 &&
           !toks[b - 2].upper && TrimSpaces(text_.substr(toks[b - 2].end, t.begin - toks[b - 2].end)).empty()) {
-        std::string g2 = Fold(toks[b - 2].text);
-        if (!words_.HasWord(Lex::DETERMINER, g2) && !words_.HasWord(Lex::PREPOSITION, g2) &&
-            !words_.HasWord(Lex::STOPWORD, g2) && (words_.HasWord(Lex::TITLE, g2) || words_.HasWord(Lex::PERSON_NOUN, g2))) {
+        const LexMask m2 = mask_of(b - 2);
+        if (!(m2 & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))) &&
+            (m2 & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN)))) {
           --b;
           continue;
         }
       }
       // (and the capitalised word that qualifies a title right after it: "La
       // Première ministre Élisabeth Borne")
-      const bool title_qualifier = t.upper && b < start && words_.HasWord(Lex::TITLE, Fold(toks[b].text));
-      if ((t.upper && !title_qualifier) || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f))
+      const bool title_qualifier = t.upper && b < start && (mask_of(b) & Bit(Lex::TITLE));
+      if ((t.upper && !title_qualifier) || (m & (Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))))
         break;
-      desc.push_back(f);
-      if (words_.HasWord(Lex::FEMALE, f)) g = Gender::kFemale;
-      if (words_.HasWord(Lex::MALE, f)) g = Gender::kMale;
+      desc.emplace_back(fold_of(b - 1));
+      if (m & Bit(Lex::FEMALE)) g = Gender::kFemale;
+      if (m & Bit(Lex::MALE)) g = Gender::kMale;
       --b;
     }
     size_t after = toks[end - 1].end;
@@ -433,16 +462,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       while (p > 0) {
         std::string_view gap = text_.substr(toks[p - 1].end, toks[p].begin - toks[p - 1].end);
         if (!TrimSpaces(gap).empty()) break;
-        std::string f = Fold(toks[p - 1].text);
-        if (words_.HasWord(Lex::PREPOSITION, f)) { after_prep = true; break; }
+        const LexMask m = mask_of(p - 1);
+        if (m & Bit(Lex::PREPOSITION)) { after_prep = true; break; }
         // "du président José Ramón Bauzà": a title between counts as a determiner
-        if (!words_.HasWord(Lex::DETERMINER, f) && !words_.HasWord(Lex::TITLE, f)) break;
+        if (!(m & (Bit(Lex::DETERMINER) | Bit(Lex::TITLE)))) break;
         --p;
       }
       if (p > 0 && !after_prep) {
         // "les analystes du groupe Crédit Mutuel": an organisation noun inside a complement
-        if (!after_prep && p > 1 && !toks[p - 1].upper && words_.IsWord(Lex::ORG_WORD, toks[p - 1].text) &&
-            words_.IsWord(Lex::PREPOSITION, toks[p - 2].text))
+        if (!after_prep && p > 1 && !toks[p - 1].upper && (mask_of(p - 1) & Bit(Lex::ORG_WORD)) &&
+            (mask_of(p - 2) & Bit(Lex::PREPOSITION)))
           after_prep = true;
       }
     }
@@ -951,7 +980,7 @@ Mention SpeakerResolver::PossessorOf(size_t begin, size_t end) const {
   Mention m;
   std::string_view words = TrimSpaces(text_.substr(begin, end - begin));
   bool poss = false;
-  std::string bare = StripPossessive(words, &poss);
+  const std::string_view bare = StripPossessive(words, &poss);
   if (!poss || bare.empty()) return m;
   begin = static_cast<size_t>(words.data() - text_.data());
   end = begin + words.size();

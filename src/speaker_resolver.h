@@ -21,6 +21,7 @@
 #include "pattern_set.h"
 #include "quote_finder.h"
 #include "text.h"
+#include "word_table.h"
 
 namespace quotetrail {
 
@@ -96,7 +97,10 @@ class SpeakerResolver {
 
   void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts,
                  std::vector<Token> toks);
-  int AddEntity(const std::vector<std::string_view>& tokens, size_t pos);
+  // The entity of a name's words as written and folded (the same one for the
+  // same folded words), added when new.
+  int AddEntity(const std::vector<std::string_view>& tokens, const std::vector<std::string_view>& folded_tokens,
+                size_t pos);
   int ExpandToFullest(int entity, size_t pos) const;
   // True when only modifier words (no verb, comma or capitalised word outside a
   // name) lie between bytes a and b: "SpaceX founder | Elon Musk".
@@ -115,6 +119,7 @@ class SpeakerResolver {
   const PatternSet& words_;
   const Gazetteer& relays_;
   std::vector<Entity> entities_;
+  WordTable<int> entity_index_;  // an entity's folded words, joined by \x1F -> its index
   std::vector<NameSpan> names_;   // sorted by position
   std::vector<Salient> salient_;  // sentence subjects and speakers, by position
   std::vector<size_t> sentence_starts_;
