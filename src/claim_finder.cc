@@ -114,7 +114,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
     std::string surface;
     if (gazetteer.FindIn(v, &surface)) return surface;
     if (r.id.find("document") != std::string::npos || r.id.find("via") != std::string::npos)
-      if (Tokenize(v).size() <= 10) return std::string(v);
+      if (CountTokens(v) <= 10) return std::string(v);
     return "";
   };
   auto add_via = [](std::vector<std::string>* via, std::string v) {
@@ -134,7 +134,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
     size_t free_words = 0;
     for (const Token& t : Tokenize(clause, cb))
       if (!InsideQuote(spans, t.begin)) ++free_words;
-    if (Tokenize(clause).size() < 3 || free_words < 2) return false;
+    if (CountTokens(clause) < 3 || free_words < 2) return false;
     for (const auto& [fb, fe] : full)
       if (fb < ce && cb < fe) return false;
     auto stoks = Tokenize(sp);
@@ -143,7 +143,7 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
       // "..., said Smith, the mayor": a short noun phrase, no verb in it
       // ("One news site, Znak.com, claims FSB sources have ascribed ...")
       size_t comma = sp.find(',');
-      if (Tokenize(sp.substr(0, comma)).size() > 8) return false;
+      if (CountTokens(sp.substr(0, comma)) > 8) return false;
       for (const Token& t : stoks)
         if (word(Lex::CLAIM_FINITE, t.text)) return false;
     } else {

@@ -184,7 +184,7 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
   return starts;
 }
 
-size_t CountWords(std::string_view s) { return Tokenize(s).size(); }
+size_t CountWords(std::string_view s) { return CountTokens(s); }
 
 struct Candidate {
   const Rule* rule = nullptr;
@@ -492,7 +492,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           // before its verb must start with a capital to begin a new clause.
           std::string_view lead = ctx.substr(0, static_cast<size_t>(sp.data() - ctx.data()));
           bool subject_first = r.cue_group && g[r.cue_group].data() && sp.data() < g[r.cue_group].data() &&
-                               Tokenize(lead).empty();
+                               CountTokens(lead) == 0;
           std::string_view qtext = TrimSpaces(text.substr(q.begin, q.end - q.begin));
           bool punct = lead.find_first_of(",;:") != std::string_view::npos ||
                        (!qtext.empty() && std::string_view(",.!?;").find(qtext.back()) != std::string_view::npos);
@@ -508,7 +508,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             bool opens_quote = rest.find("\xC2\xAB") != std::string_view::npos ||
                                rest.find("\xE2\x80\x9C") != std::string_view::npos ||
                                rest.find('"') != std::string_view::npos;
-            if (opens_quote || Tokenize(rest).size() > 4) continue;
+            if (opens_quote || CountTokens(rest) > 4) continue;
           }
         }
         // « Une position que rejette fermement le Hamas, qui ... » : after an
@@ -722,7 +722,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       // only when little more than the other's attribution separates them
       size_t gb = d < qi ? o.span.after : w.span.after;
       size_t ge = d < qi ? w.span.open : o.span.open;
-      if (ge < gb || Tokenize(text.substr(gb, ge - gb)).size() > 8) continue;
+      if (ge < gb || CountTokens(text.substr(gb, ge - gb)) > 8) continue;
       Candidate c = o.best;
       c.score *= 0.9;
       static const Rule kIncise{"incise", "", 0, RuleScope::kBefore, 0.8, nullptr, 0, 0, 0};

@@ -81,10 +81,7 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
     forms.push_back(r.name);
     for (const auto& a : forms) {
       g->by_alias_.Insert(Fold(a), idx);
-      if (const std::string k = Fold(a); k.size() >= 2) {
-        const unsigned head = static_cast<unsigned char>(k[0]) << 8 | static_cast<unsigned char>(k[1]);
-        g->key_heads_[head / 64] |= uint64_t{1} << (head % 64);
-      }
+      g->AddKeyHead(Fold(a));
       g->max_alias_ = std::max(g->max_alias_, Fold(a).size());
       g->spelled_.emplace(Fold(a), Form{idx, a});
       auto toks = Tokenize(a);
@@ -96,19 +93,47 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
   return g;
 }
 
+namespace {
+constexpr uint32_t kHeadBits = 1 << 16;
+}  // namespace
+
+// The head of a word run: its first ASCII letters and digits (at most four,
+// lower-cased), up to the first other ASCII byte or the end. Fold maps ASCII
+// letters to their lower case and keeps other ASCII bytes (but spaces, which
+// it collapses: the head stops before them), so a text and its fold have the
+// same head. Unknown (false) when a byte beyond ASCII, or a space at the very
+// start (which Fold drops), comes first.
+bool Gazetteer::KeyHead(std::string_view s, bool folded, uint32_t* head) {
+  uint64_t h = 0;
+  size_t n = 0;
+  for (; n < s.size() && n < 4; ++n) {
+    unsigned char c = static_cast<unsigned char>(s[n]);
+    if (c >= 0x80) return false;
+    if (!folded && c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum) {
+      if (n == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) return false;
+      break;
+    }
+    h = h << 8 | c;
+  }
+  h = (h ^ n) * 0x9E3779B97F4A7C15ull;
+  *head = static_cast<uint32_t>(h >> 48) % kHeadBits;
+  return true;
+}
+
+void Gazetteer::AddKeyHead(std::string_view key) {
+  uint32_t head;
+  if (KeyHead(key, /*folded=*/true, &head)) key_heads_[head / 64] |= uint64_t{1} << (head % 64);
+  // "The BBC" is looked up as "bbc" too: every text that starts with "the" may be one
+  if (KeyHead("the", true, &head)) key_heads_[head / 64] |= uint64_t{1} << (head % 64);
+}
+
 const Relay* Gazetteer::Find(std::string_view alias) const {
   // one buffer per thread; a form longer than every alias (and "the ") is none
   thread_local std::string buf;
-  // Two printable ASCII bytes first fold to their lower case: the key starts
-  // with them, or with "th" when "the " is left off.
-  if (alias.size() >= 2) {
-    auto lower = [](unsigned char c) -> unsigned { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
-    const unsigned char c0 = static_cast<unsigned char>(alias[0]), c1 = static_cast<unsigned char>(alias[1]);
-    if (c0 - 0x21u < 0x5Eu && c1 - 0x21u < 0x5Eu) {
-      const unsigned head = lower(c0) << 8 | lower(c1);
-      if (!(key_heads_[head / 64] >> (head % 64) & 1) && head != ('t' << 8 | 'h')) return nullptr;
-    }
-  }
+  if (uint32_t head; KeyHead(alias, /*folded=*/false, &head) && !(key_heads_[head / 64] >> (head % 64) & 1))
+    return nullptr;
   std::string_view f = alias;
   if (!IsFolded(alias)) {
     if (!FoldIntoAtMost(alias, max_alias_ + 4, &buf)) return nullptr;
@@ -124,7 +149,13 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
   auto toks = Tokenize(text);
   const Relay* best = nullptr;
   size_t best_len = 0;
+  // (the spans from token i all have token i's head: no key has it, no span is one)
+  auto no_key_starts = [&](size_t i) {
+    uint32_t head;
+    return KeyHead(toks[i].text, /*folded=*/false, &head) && !(key_heads_[head / 64] >> (head % 64) & 1);
+  };
   for (size_t i = 0; i < toks.size(); ++i) {
+    if (no_key_starts(i)) continue;
     for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
       std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
       if (span.size() <= best_len) continue;
@@ -143,7 +174,10 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
   // (the last such span, spelled with its capitals)
   if (best && surface) {
     const std::string name = Fold(best->name);
+    uint32_t name_head = 0;
+    const bool name_head_known = KeyHead(name, /*folded=*/true, &name_head);
     for (size_t i = 0; i < toks.size(); ++i) {
+      if (uint32_t head; name_head_known && KeyHead(toks[i].text, false, &head) && head != name_head) continue;
       for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
         std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
         if (Fold(span) != name) continue;

@@ -566,15 +566,15 @@ bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
 }
 
 bool SpeakerResolver::FollowedByVerb(size_t pos) const {
-  auto toks = Tokenize(text_.substr(pos, std::min<size_t>(60, text_.size() - pos)), pos);
-  for (const auto& t : toks) {
+  bool verb = false;
+  ScanTokens(text_.substr(pos, std::min<size_t>(60, text_.size() - pos)), pos, [&](const Token& t) {
     if (TrimSpaces(text_.substr(pos, t.begin - pos)).size() > 0) return false;  // punctuation between
-    std::string f = Fold(t.text);
-    if (words_.HasWord(Lex::ADVERB, f) || words_.HasWord(Lex::CLITIC, f)) { pos = t.end; continue; }
-    return words_.HasWord(Lex::AUX, f) || words_.HasWord(Lex::CUE_PAST, f) || words_.HasWord(Lex::CUE_PRES, f) ||
-           words_.HasWord(Lex::CUE_FIN, f);
-  }
-  return false;
+    const LexMask m = words_.ClassesOfWord(t.text);
+    if (m & (Bit(Lex::ADVERB) | Bit(Lex::CLITIC))) { pos = t.end; return true; }
+    verb = (m & (Bit(Lex::AUX) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_FIN))) != 0;
+    return false;
+  });
+  return verb;
 }
 
 int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {

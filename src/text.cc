@@ -179,9 +179,35 @@ std::string_view TrimSpaces(std::string_view s) {
   return s.substr(b, e - b);
 }
 
-std::vector<Token> Tokenize(std::string_view text, size_t base) {
-  std::vector<Token> out;
-  out.reserve(text.size() / 6 + 1);  // about one word in six bytes of news text
+namespace {
+
+// Whether the word before an apostrophe is an elided French article or
+// conjunction (l’ d’ qu’ n’ s’ j’ c’ m’ t’ jusqu’ lorsqu’ puisqu’ quoiqu’),
+// as folded. ASCII words are lowered in place; others are folded.
+bool IsElided(std::string_view w) {
+  char low[8];
+  std::string folded;
+  std::string_view f;
+  bool ascii = w.size() <= sizeof(low);
+  for (size_t i = 0; ascii && i < w.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(w[i]);
+    if (c >= 0x80) ascii = false;
+    else low[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  if (ascii) {
+    f = std::string_view(low, w.size());
+  } else {
+    folded = Fold(w);
+    f = folded;
+  }
+  return f == "l" || f == "d" || f == "qu" || f == "n" || f == "s" || f == "j" || f == "c" || f == "m" ||
+         f == "t" || f == "jusqu" || f == "lorsqu" || f == "puisqu" || f == "quoiqu";
+}
+
+// The words of `text` (Tokenize's), each given to emit(begin, end, upper) in
+// offsets of `text`, in order, until emit returns false.
+template <typename Emit>
+void ForEachToken(std::string_view text, Emit&& emit) {
   // ASCII bytes are classified by table: 1 letter or digit, 2 joiner, 0 other.
   static constexpr auto kAscii = [] {
     std::array<unsigned char, 128> t{};
@@ -218,10 +244,7 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
           if (IsLetter(e2) || IsDigit(e2)) {
             if (IsApostrophe(d)) {
               // French elision: l’ d’ qu’ n’ s’ j’ c’ jusqu’ lorsqu’ ... split after the apostrophe
-              std::string f = Fold(text.substr(start, i - start));
-              if (f == "l" || f == "d" || f == "qu" || f == "n" || f == "s" || f == "j" ||
-                  f == "c" || f == "m" || f == "t" || f == "jusqu" || f == "lorsqu" ||
-                  f == "puisqu" || f == "quoiqu") {
+              if (IsElided(text.substr(start, i - start))) {
                 end = p;
                 i = p;
                 break;
@@ -234,9 +257,32 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
       }
       break;
     }
-    out.push_back({base + start, base + end, upper, text.substr(start, end - start)});
+    if (!emit(start, end, upper)) return;
   }
+}
+
+}  // namespace
+
+std::vector<Token> Tokenize(std::string_view text, size_t base) {
+  std::vector<Token> out;
+  out.reserve(text.size() / 6 + 1);  // about one word in six bytes of news text
+  ForEachToken(text, [&](size_t b, size_t e, bool upper) {
+    out.push_back({base + b, base + e, upper, text.substr(b, e - b)});
+    return true;
+  });
   return out;
+}
+
+size_t CountTokens(std::string_view text) {
+  size_t n = 0;
+  ForEachToken(text, [&](size_t, size_t, bool) { ++n; return true; });
+  return n;
+}
+
+void ScanTokens(std::string_view text, size_t base, const std::function<bool(const Token&)>& visit) {
+  ForEachToken(text, [&](size_t b, size_t e, bool upper) {
+    return visit(Token{base + b, base + e, upper, text.substr(b, e - b)});
+  });
 }
 
 }  // namespace quotetrail

@@ -7,6 +7,7 @@
 // case. Pure functions, thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,5 +94,10 @@ struct Token {
 // not included; an apostrophe splits an elided article ("l’agence" -> "l’",
 // "agence") and is kept inside names ("O'Donnell").
 std::vector<Token> Tokenize(std::string_view text, size_t base = 0);
+// Tokenize(text).size(), without building the list.
+size_t CountTokens(std::string_view text);
+// Tokenize(text, base)'s words given to visit in order, until it returns
+// false: for loops that stop at the first word that decides.
+void ScanTokens(std::string_view text, size_t base, const std::function<bool(const Token&)>& visit);
 
 }  // namespace quotetrail
