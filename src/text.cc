@@ -208,56 +208,58 @@ bool IsElided(std::string_view w) {
 // offsets of `text`, in order, until emit returns false.
 template <typename Emit>
 void ForEachToken(std::string_view text, Emit&& emit) {
-  // ASCII bytes are classified by table: 1 letter or digit, 2 joiner, 0 other.
-  static constexpr auto kAscii = [] {
-    std::array<unsigned char, 128> t{};
+  // Bytes by table: 1 ASCII letter or digit, 2 ASCII joiner (- '), 3 beyond
+  // ASCII (decoded), 0 other.
+  static constexpr auto kByte = [] {
+    std::array<unsigned char, 256> t{};
     for (int c = '0'; c <= '9'; ++c) t[c] = 1;
     for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = 1;
     t['-'] = t['\''] = 2;
+    for (int c = 0x80; c < 0x100; ++c) t[c] = 3;
     return t;
   }();
+  auto kind = [&](size_t i) { return kByte[static_cast<unsigned char>(text[i])]; };
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80 && kAscii[b] != 1) { ++i; continue; }  // no word starts here
-    size_t start = i;
-    char32_t c = NextCodePoint(text, i);
-    if (!IsLetter(c) && !IsDigit(c)) continue;
-    bool upper = IsUpper(c);
-    size_t end = i;
-    while (i < n) {
-      const unsigned char b2 = static_cast<unsigned char>(text[i]);
-      if (b2 < 0x80 && kAscii[b2] != 2) {  // the general path below, for ASCII
-        if (kAscii[b2] == 0) break;
-        end = ++i;
-        continue;
-      }
+    while (i < n && (kind(i) & 1) == 0) ++i;  // no word starts at ASCII but a letter or digit
+    if (i >= n) break;
+    const size_t start = i;
+    bool upper;
+    if (kind(i) == 1) {
+      upper = text[i] >= 'A' && text[i] <= 'Z';
+      ++i;
+    } else {
+      char32_t c = NextCodePoint(text, i);
+      if (!IsLetter(c) && !IsDigit(c)) continue;
+      upper = IsUpper(c);
+    }
+    // The word runs over letters and digits, and over a joiner when a letter
+    // follows it (an apostrophe after an elided French word ends it).
+    for (;;) {
+      while (i < n && kind(i) == 1) ++i;
+      if (i >= n || kind(i) == 0) break;
       size_t p = i;
       char32_t d = NextCodePoint(text, p);
-      if (IsLetter(d) || IsDigit(d) || d == 0xAD) { i = p; end = p; continue; }
+      if (IsLetter(d) || IsDigit(d) || d == 0xAD) { i = p; continue; }
       if (d == '-' || d == 0x2010 || d == 0x2011 || IsApostrophe(d)) {
-        // joiner: only when a letter follows
         size_t q = p;
-        if (q < text.size()) {
+        if (q < n) {
           char32_t e2 = NextCodePoint(text, q);
           if (IsLetter(e2) || IsDigit(e2)) {
-            if (IsApostrophe(d)) {
-              // French elision: l’ d’ qu’ n’ s’ j’ c’ jusqu’ lorsqu’ ... split after the apostrophe
-              if (IsElided(text.substr(start, i - start))) {
-                end = p;
-                i = p;
-                break;
-              }
+            // French elision: l’ d’ qu’ n’ s’ j’ c’ jusqu’ lorsqu’ ... split after the apostrophe
+            if (IsApostrophe(d) && IsElided(text.substr(start, i - start))) {
+              i = p;
+              break;
             }
-            i = q; end = q;
+            i = q;
             continue;
           }
         }
       }
       break;
     }
-    if (!emit(start, end, upper)) return;
+    if (!emit(start, i, upper)) return;
   }
 }
 
