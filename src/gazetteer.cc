@@ -93,10 +93,6 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
   return g;
 }
 
-namespace {
-constexpr uint32_t kHeadBits = 1 << 16;
-}  // namespace
-
 // The head of a word run: its first ASCII letters and digits (at most four,
 // lower-cased), up to the first other ASCII byte or the end. Fold maps ASCII
 // letters to their lower case and keeps other ASCII bytes (but spaces, which

@@ -618,7 +618,7 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
   std::sort(files.begin(), files.end());
   RE2::Options opts;
   opts.set_log_errors(false);
-  opts.set_max_mem(512 << 20);
+  opts.set_max_mem(64 << 20);
   opts.set_case_sensitive(false);
   for (const auto& f : files) {
     auto lines = ReadLines(f.string());
