@@ -756,8 +756,11 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     size_t n = toks.size();
     size_t caps = 0, long_words = 0;
     for (const auto& t : toks) {
-      std::string f = Fold(t.text);
-      if (f.size() >= 4 || t.upper) { ++long_words; if (t.upper) ++caps; }
+      // (a fold is never longer than the word, and as long when it is ASCII)
+      bool long_word = t.upper || t.text.size() >= 4;
+      if (long_word && !t.upper && !std::all_of(t.text.begin(), t.text.end(), [](char c) { return (c & 0x80) == 0; }))
+        long_word = Fold(t.text).size() >= 4;
+      if (long_word) { ++long_words; if (t.upper) ++caps; }
     }
     bool title_case = long_words > 0 && caps == long_words && n <= 6;
     // between two capitalised words: a nickname ("Obama raille « Coach » Romney")
@@ -907,10 +910,17 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   };
   auto says_continued = [&](size_t b, size_t e) {
     auto toks = Tokenize(std::string_view(masked).substr(b, e - b));
+    // each word folded once (for itself and for the pairs it is in)
+    std::vector<std::string> bufs(toks.size());
+    std::vector<std::string_view> f(toks.size());
+    for (size_t i = 0; i < toks.size(); ++i) f[i] = FoldView(toks[i].text, &bufs[i]);
+    std::string pair;
     for (size_t i = 0; i < toks.size(); ++i) {
-      std::string f = Fold(toks[i].text);
-      if (ps.HasWord(Lex::CONTINUE, f)) return true;
-      if (i + 1 < toks.size() && ps.HasWord(Lex::CONTINUE, f + " " + Fold(toks[i + 1].text))) return true;
+      if (ps.HasWord(Lex::CONTINUE, f[i])) return true;
+      if (i + 1 < toks.size()) {
+        pair.assign(f[i]).append(" ").append(f[i + 1]);
+        if (ps.HasWord(Lex::CONTINUE, pair)) return true;
+      }
     }
     return false;
   };
@@ -918,9 +928,10 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   auto names_speaker = [&](const std::string& speaker, size_t b, size_t e) {
     auto st = Tokenize(speaker);
     if (st.empty()) return false;
-    std::string last = Fold(st.back().text);
+    const std::string last = Fold(st.back().text);
+    std::string buf;
     for (const auto& t : Tokenize(std::string_view(masked).substr(b, e - b)))
-      if (Fold(t.text) == last) return true;
+      if (FoldView(t.text, &buf) == last) return true;
     return false;
   };
   auto is_speaker = [&](const std::string& via, const std::string& speaker) {
