@@ -577,18 +577,22 @@ bool SpeakerResolver::FollowedByVerb(size_t pos) const {
   return verb;
 }
 
-int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
+const std::vector<int>& SpeakerResolver::FullerForms(int entity) const {
+  if (fuller_.size() != entities_.size()) {  // entities were added: the lists start over
+    fuller_.assign(entities_.size(), {});
+    fuller_known_.assign(entities_.size(), 0);
+  }
+  std::vector<int>& out = fuller_[entity];
+  if (fuller_known_[entity]) return out;
+  fuller_known_[entity] = 1;
   const Entity& m = entities_[entity];
-  int best = entity;
-  size_t best_len = m.tokens.size();
-  size_t best_dist = SIZE_MAX;
   bool acronym = m.tokens.size() == 1 && AllCaps(m.name);
+  // "B. Obama" also expands to "Barack Obama", of the same length
+  bool initials = std::any_of(m.tokens.begin(), m.tokens.end(), [](const std::string& t) { return t.size() == 1; });
   for (size_t i = 0; i < entities_.size(); ++i) {
     const Entity& e = entities_[i];
     if (static_cast<int>(i) == entity) continue;
     bool match = false;
-    // "B. Obama" also expands to "Barack Obama", of the same length
-    bool initials = std::any_of(m.tokens.begin(), m.tokens.end(), [](const std::string& t) { return t.size() == 1; });
     bool longer = e.tokens.size() > m.tokens.size() ||
                   (initials && e.tokens.size() == m.tokens.size() &&
                    std::none_of(e.tokens.begin(), e.tokens.end(), [](const std::string& t) { return t.size() == 1; }));
@@ -605,17 +609,27 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
       }
     }
     if (!match && acronym && e.tokens.size() >= 2) {
-      std::string initials;
+      std::string letters;
       for (size_t j = 0; j < e.tokens.size(); ++j) {
         if (words_.HasWord(Lex::NAME_CONNECTOR, e.tokens[j]) || e.tokens[j] == "of") continue;
-        initials += e.tokens[j][0];
+        letters += e.tokens[j][0];
       }
-      match = initials == m.tokens[0];
+      match = letters == m.tokens[0];
     }
-    if (!match) continue;
+    if (match) out.push_back(static_cast<int>(i));
+  }
+  return out;
+}
+
+int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
+  int best = entity;
+  size_t best_len = entities_[entity].tokens.size();
+  size_t best_dist = SIZE_MAX;
+  for (int i : FullerForms(entity)) {
+    const Entity& e = entities_[i];
     size_t dist = e.first_pos <= pos ? pos - e.first_pos : (e.first_pos - pos) * 4;
     if (e.tokens.size() > best_len || (e.tokens.size() == best_len && dist < best_dist)) {
-      best = static_cast<int>(i);
+      best = i;
       best_len = e.tokens.size();
       best_dist = dist;
     }

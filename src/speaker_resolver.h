@@ -10,7 +10,8 @@
 // article gives: "Lavrov" -> "Sergueï Lavrov", "Il" -> the latest compatible
 // subject, "le dirigeant nord-coréen" -> Kim Jong-un, "HRW" -> Human Rights
 // Watch. Unresolved pronouns give no name (confidence 0), never a guess.
-// Not thread-safe (NoteSpeaker mutates); one instance per article.
+// Not thread-safe (NoteSpeaker mutates, and const lookups fill caches); one
+// instance per article.
 #pragma once
 
 #include <string>
@@ -102,6 +103,10 @@ class SpeakerResolver {
   int AddEntity(const std::vector<std::string_view>& tokens, const std::vector<std::string_view>& folded_tokens,
                 size_t pos);
   int ExpandToFullest(int entity, size_t pos) const;
+  // The entities a name may be the short form of (ExpandToFullest's
+  // candidates: longer names it starts or ends, spelled-out acronyms), in
+  // index order; worked out once per entity.
+  const std::vector<int>& FullerForms(int entity) const;
   // True when only modifier words (no verb, comma or capitalised word outside a
   // name) lie between bytes a and b: "SpaceX founder | Elon Musk".
   bool OnlyModifiersBetween(size_t a, size_t b) const;
@@ -120,6 +125,8 @@ class SpeakerResolver {
   const Gazetteer& relays_;
   std::vector<Entity> entities_;
   WordTable<int> entity_index_;  // an entity's folded words, joined by \x1F -> its index
+  mutable std::vector<std::vector<int>> fuller_;  // FullerForms, by entity
+  mutable std::vector<char> fuller_known_;
   std::vector<NameSpan> names_;   // sorted by position
   std::vector<Salient> salient_;  // sentence subjects and speakers, by position
   std::vector<size_t> sentence_starts_;
