@@ -45,8 +45,20 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
     while (i < para_end) {
       // Every mark is '"' or starts with byte 0xC2 (« ») or 0xE2 (the others),
       // which never continue a character: other bytes are stepped over.
-      const unsigned char lead = static_cast<unsigned char>(text[i]);
-      if (lead != '"' && lead != 0xC2 && lead != 0xE2) { ++i; continue; }
+      {
+        // (in locals the compiler keeps in registers: `i` and `para_end` are
+        // taken by address below)
+        const char* d = text.data();
+        size_t j = i;
+        const size_t pe = para_end;
+        while (j < pe) {
+          const unsigned char lead = static_cast<unsigned char>(d[j]);
+          if (lead == '"' || lead == 0xC2 || lead == 0xE2) break;
+          ++j;
+        }
+        i = j;
+        if (i >= pe) break;
+      }
       size_t pos = i;
       char32_t c = NextCodePoint(text, i);
       if (c != '"' && c != 0xAB && c != 0xBB && c != 0x2039 && c != 0x203A && c != 0x201E && c != 0x201C &&
