@@ -218,11 +218,19 @@ void ForEachToken(std::string_view text, Emit&& emit) {
     for (int c = 0x80; c < 0x100; ++c) t[c] = 3;
     return t;
   }();
-  auto kind = [&](size_t i) { return kByte[static_cast<unsigned char>(text[i])]; };
+  const char* const d = text.data();
   const size_t n = text.size();
+  auto kind = [d](size_t k) { return kByte[static_cast<unsigned char>(d[k])]; };
+  // The runs of bytes are scanned with a copy of `i` (which NextCodePoint
+  // takes by reference, so it would live in memory).
+  auto skip = [&](size_t from, auto pred) {
+    size_t k = from;
+    while (k < n && pred(kind(k))) ++k;
+    return k;
+  };
   size_t i = 0;
   while (i < n) {
-    while (i < n && (kind(i) & 1) == 0) ++i;  // no word starts at ASCII but a letter or digit
+    i = skip(i, [](unsigned char c) { return (c & 1) == 0; });  // no word starts at ASCII but a letter or digit
     if (i >= n) break;
     const size_t start = i;
     bool upper;
@@ -237,7 +245,7 @@ void ForEachToken(std::string_view text, Emit&& emit) {
     // The word runs over letters and digits, and over a joiner when a letter
     // follows it (an apostrophe after an elided French word ends it).
     for (;;) {
-      while (i < n && kind(i) == 1) ++i;
+      i = skip(i, [](unsigned char c) { return c == 1; });
       if (i >= n || kind(i) == 0) break;
       size_t p = i;
       char32_t d = NextCodePoint(text, p);
