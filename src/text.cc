@@ -218,9 +218,9 @@ void ForEachToken(std::string_view text, Emit&& emit) {
     for (int c = 0x80; c < 0x100; ++c) t[c] = 3;
     return t;
   }();
-  const char* const d = text.data();
+  const char* const bytes = text.data();
   const size_t n = text.size();
-  auto kind = [d](size_t k) { return kByte[static_cast<unsigned char>(d[k])]; };
+  auto kind = [bytes](size_t k) { return kByte[static_cast<unsigned char>(bytes[k])]; };
   // The runs of bytes are scanned with a copy of `i` (which NextCodePoint
   // takes by reference, so it would live in memory).
   auto skip = [&](size_t from, auto pred) {
