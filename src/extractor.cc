@@ -184,8 +184,6 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
   return starts;
 }
 
-size_t CountWords(std::string_view s) { return CountTokens(s); }
-
 struct Candidate {
   const Rule* rule = nullptr;
   Mention mention;
@@ -262,7 +260,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (c2 == std::string_view::npos) break;
         const std::string_view inc = inner.substr(c, c2 - c);
         c = c2;
-        if (CountWords(inc) > 8) continue;
+        if (CountTokens(inc) > 8) continue;
         // the after rules all need a speech verb or a source word: a stretch
         // with neither is not looked at
         bool cue = false;
@@ -442,7 +440,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // The quote's words, counted once when a rule asks.
     size_t n_words = std::string::npos;
     auto quote_words = [&] {
-      if (n_words == std::string::npos) n_words = CountWords(text.substr(q.begin, q.end - q.begin));
+      if (n_words == std::string::npos) n_words = CountTokens(text.substr(q.begin, q.end - q.begin));
       return n_words;
     };
     // The best candidate is the highest score, the first rule in file order on a tie.
@@ -1038,7 +1036,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     size_t first = 0;
     char32_t c0 = NextCodePoint(x.text, first);
     bool colon = !left.empty() && left.back() == ':';
-    x.kind = ((IsUpper(c0) && CountWords(x.text) >= 4) || colon || left.empty()) ? "full" : "partial";
+    x.kind = ((IsUpper(c0) && CountTokens(x.text) >= 4) || colon || left.empty()) ? "full" : "partial";
     x.speaker = w.best.speaker.name;
     x.speaker_kind = w.best.speaker.kind;
     x.speaker_mention = w.best.mention.text;

@@ -80,16 +80,19 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
     std::vector<std::string> forms = r.aliases;
     forms.push_back(r.name);
     for (const auto& a : forms) {
-      g->by_alias_.Insert(Fold(a), idx);
-      g->AddKeyHead(Fold(a));
-      g->max_alias_ = std::max(g->max_alias_, Fold(a).size());
-      g->spelled_.emplace(Fold(a), Form{idx, a});
+      const std::string key = Fold(a);
+      g->by_alias_.Insert(key, idx);
+      g->AddKeyHead(key);
+      g->max_alias_ = std::max(g->max_alias_, key.size());
+      g->spelled_.emplace(key, Form{idx, a});
       auto toks = Tokenize(a);
       if (toks.size() >= 2 && IsArticle(toks[0].text))
         g->bare_.emplace(Fold(std::string_view(a).substr(toks[1].begin)), Form{idx, a});
     }
     g->relays_.push_back(std::move(r));
   }
+  // "The BBC" is looked up as "bbc" too: every text that starts with "the" may be one
+  g->AddKeyHead("the");
   return g;
 }
 
@@ -121,15 +124,17 @@ bool Gazetteer::KeyHead(std::string_view s, bool folded, uint32_t* head) {
 void Gazetteer::AddKeyHead(std::string_view key) {
   uint32_t head;
   if (KeyHead(key, /*folded=*/true, &head)) key_heads_[head / 64] |= uint64_t{1} << (head % 64);
-  // "The BBC" is looked up as "bbc" too: every text that starts with "the" may be one
-  if (KeyHead("the", true, &head)) key_heads_[head / 64] |= uint64_t{1} << (head % 64);
+}
+
+bool Gazetteer::NoKeyStarts(std::string_view text) const {
+  uint32_t head;
+  return KeyHead(text, /*folded=*/false, &head) && !(key_heads_[head / 64] >> (head % 64) & 1);
 }
 
 const Relay* Gazetteer::Find(std::string_view alias) const {
   // one buffer per thread; a form longer than every alias (and "the ") is none
   thread_local std::string buf;
-  if (uint32_t head; KeyHead(alias, /*folded=*/false, &head) && !(key_heads_[head / 64] >> (head % 64) & 1))
-    return nullptr;
+  if (NoKeyStarts(alias)) return nullptr;
   std::string_view f = alias;
   if (!IsFolded(alias)) {
     if (!FoldIntoAtMost(alias, max_alias_ + 4, &buf)) return nullptr;
@@ -145,13 +150,9 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
   auto toks = Tokenize(text);
   const Relay* best = nullptr;
   size_t best_len = 0;
-  // (the spans from token i all have token i's head: no key has it, no span is one)
-  auto no_key_starts = [&](size_t i) {
-    uint32_t head;
-    return KeyHead(toks[i].text, /*folded=*/false, &head) && !(key_heads_[head / 64] >> (head % 64) & 1);
-  };
   for (size_t i = 0; i < toks.size(); ++i) {
-    if (no_key_starts(i)) continue;
+    // (the spans from token i all have token i's head: no key has it, no span is one)
+    if (NoKeyStarts(toks[i].text)) continue;
     for (size_t j = i; j < toks.size() && j < i + 6; ++j) {
       std::string_view span = text.substr(toks[i].begin, toks[j].end - toks[i].begin);
       if (span.size() <= best_len) continue;

@@ -70,6 +70,8 @@ class Gazetteer {
   std::vector<uint64_t> key_heads_ = std::vector<uint64_t>(kHeadBits / 64, 0);
   static bool KeyHead(std::string_view s, bool folded, uint32_t* head);
   void AddKeyHead(std::string_view key);
+  // Whether no key can be the fold of `text` or of a longer text it starts.
+  bool NoKeyStarts(std::string_view text) const;
   std::multimap<std::string, Form> spelled_;  // folded alias -> its spellings
   std::multimap<std::string, Form> bare_;     // folded alias minus article -> full alias
 };

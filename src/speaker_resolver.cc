@@ -71,18 +71,16 @@ bool SpeakerResolver::MaybeOrganisation(int i, size_t pos) const {
   return ExpandToFullest(i, pos) == i;
 }
 
-int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens,
-                               const std::vector<std::string_view>& folded_tokens, size_t pos) {
+int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens, std::vector<std::string> folded,
+                               size_t pos) {
   // the entity of the same folded words, if any (keyed by its words joined by \x1F)
   std::string key;
-  for (std::string_view f : folded_tokens) {
+  for (const std::string& f : folded) {
     if (!key.empty()) key += '\x1F';
     key.append(f);
   }
   if (const int* known = entity_index_.Find(key)) return *known;
   std::string name;
-  std::vector<std::string> folded;
-  folded.reserve(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
     // Initials are written with their dot: "B. Obama".
     std::string_view t = tokens[i];
@@ -91,17 +89,16 @@ int SpeakerResolver::AddEntity(const std::vector<std::string_view>& tokens,
     if (!name.empty() && !name.ends_with('\'') && !name.ends_with("’")) name += ' ';
     name.append(t);
     if (initial && t.size() == 1) name += '.';
-    folded.emplace_back(folded_tokens[i]);
   }
   Entity e;
   e.name = name;
-  e.tokens = folded;
+  e.tokens = std::move(folded);
   e.first_pos = pos;
   e.kind = KindOf(e);
   // A given name that is almost always one sex's: "Margaret Leinen" ... "She".
-  if (e.kind == "person" && folded.size() >= 2) {
-    if (words_.HasWord(Lex::FIRST_FEMALE, folded[0])) e.gender = Gender::kFemale;
-    else if (words_.HasWord(Lex::FIRST_MALE, folded[0])) e.gender = Gender::kMale;
+  if (e.kind == "person" && e.tokens.size() >= 2) {
+    if (words_.HasWord(Lex::FIRST_FEMALE, e.tokens[0])) e.gender = Gender::kFemale;
+    else if (words_.HasWord(Lex::FIRST_MALE, e.tokens[0])) e.gender = Gender::kMale;
   }
   entities_.push_back(std::move(e));
   entity_index_[key] = static_cast<int>(entities_.size() - 1);
@@ -190,8 +187,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   };
 
   // buffers of the loop below
-  std::vector<std::string_view> run, name_tokens, name_fold_views;
-  std::vector<std::string> name_folds;
+  std::vector<std::string_view> run, name_tokens;
   std::string run_fold_buf;
   // the run [last_start, last_end] of tokens and whether it is a relay's name
   size_t last_start = std::string::npos, last_end = std::string::npos;
@@ -331,7 +327,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       ++name_from;
     if (name_from >= name_to) { k = end; continue; }
     name_tokens.assign(run.begin() + name_from, run.begin() + name_to);
-    name_folds.clear();
+    std::vector<std::string> name_folds;
     for (size_t i = name_from; i < name_to; ++i) name_folds.emplace_back(fold_run(i));
     size_t name_begin = toks[start + name_from].begin;
     // "de L'Oréal": a capitalised elided article inside a sentence belongs to the name
@@ -343,8 +339,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         name_folds[0] = Fold(name_tokens[0]);
       }
     }
-    name_fold_views.assign(name_folds.begin(), name_folds.end());
-    int ent = AddEntity(name_tokens, name_fold_views, name_begin);
+    int ent = AddEntity(name_tokens, std::move(name_folds), name_begin);
     Entity& e = entities_[ent];
 
     // Descriptions: title words in the run, the lowercase words before it back to a
@@ -578,13 +573,9 @@ bool SpeakerResolver::FollowedByVerb(size_t pos) const {
 }
 
 const std::vector<int>& SpeakerResolver::FullerForms(int entity) const {
-  if (fuller_.size() != entities_.size()) {  // entities were added: the lists start over
-    fuller_.assign(entities_.size(), {});
-    fuller_known_.assign(entities_.size(), 0);
-  }
-  std::vector<int>& out = fuller_[entity];
-  if (fuller_known_[entity]) return out;
-  fuller_known_[entity] = 1;
+  if (fuller_.size() != entities_.size()) fuller_.assign(entities_.size(), std::nullopt);  // entities were added
+  if (fuller_[entity]) return *fuller_[entity];
+  std::vector<int>& out = fuller_[entity].emplace();
   const Entity& m = entities_[entity];
   bool acronym = m.tokens.size() == 1 && AllCaps(m.name);
   // "B. Obama" also expands to "Barack Obama", of the same length

@@ -14,6 +14,7 @@
 // instance per article.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,8 +101,7 @@ class SpeakerResolver {
                  std::vector<Token> toks);
   // The entity of a name's words as written and folded (the same one for the
   // same folded words), added when new.
-  int AddEntity(const std::vector<std::string_view>& tokens, const std::vector<std::string_view>& folded_tokens,
-                size_t pos);
+  int AddEntity(const std::vector<std::string_view>& tokens, std::vector<std::string> folded_tokens, size_t pos);
   int ExpandToFullest(int entity, size_t pos) const;
   // The entities a name may be the short form of (ExpandToFullest's
   // candidates: longer names it starts or ends, spelled-out acronyms), in
@@ -125,8 +125,7 @@ class SpeakerResolver {
   const Gazetteer& relays_;
   std::vector<Entity> entities_;
   WordTable<int> entity_index_;  // an entity's folded words, joined by \x1F -> its index
-  mutable std::vector<std::vector<int>> fuller_;  // FullerForms, by entity
-  mutable std::vector<char> fuller_known_;
+  mutable std::vector<std::optional<std::vector<int>>> fuller_;  // FullerForms, by entity, once known
   std::vector<NameSpan> names_;   // sorted by position
   std::vector<Salient> salient_;  // sentence subjects and speakers, by position
   std::vector<size_t> sentence_starts_;
