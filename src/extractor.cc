@@ -755,9 +755,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     size_t caps = 0, long_words = 0;
     for (const auto& t : toks) {
       // (a fold is never longer than the word, and as long when it is ASCII)
-      bool long_word = t.upper || t.text.size() >= 4;
-      if (long_word && !t.upper && !std::all_of(t.text.begin(), t.text.end(), [](char c) { return (c & 0x80) == 0; }))
-        long_word = Fold(t.text).size() >= 4;
+      const bool ascii = std::all_of(t.text.begin(), t.text.end(), [](char c) { return (c & 0x80) == 0; });
+      const bool long_word = t.upper || (t.text.size() >= 4 && (ascii || Fold(t.text).size() >= 4));
       if (long_word) { ++long_words; if (t.upper) ++caps; }
     }
     bool title_case = long_words > 0 && caps == long_words && n <= 6;
