@@ -379,8 +379,9 @@ static const RuleParts& PartsOf(const Rule& r) {
   return p;
 }
 
-bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
-               RE2::Anchor anchor, re2::StringPiece* groups, int n) {
+// MatchRule without the max_speaker bound.
+static bool MatchGroups(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
+                        RE2::Anchor anchor, re2::StringPiece* groups, int n) {
   constexpr int kMaxGroups = 16;
   if (!r.parts || n < 2 || n > kMaxGroups) return r.re->Match(text, startpos, endpos, anchor, groups, n);
   if (!r.re->Match(text, startpos, endpos, anchor, groups, 1)) return false;
@@ -412,6 +413,15 @@ bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, siz
     }
   }
   return r.re->Match(text, startpos, endpos, anchor, groups, n);
+}
+
+bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
+               RE2::Anchor anchor, re2::StringPiece* groups, int n) {
+  if (!MatchGroups(r, text, startpos, endpos, anchor, groups, n)) return false;
+  if (r.max_speaker == 0 || r.speaker_group == 0 || r.speaker_group >= n || !groups[r.speaker_group].data())
+    return true;
+  const re2::StringPiece& sp = groups[r.speaker_group];
+  return CountCodePoints(std::string_view(sp.data(), sp.size())) <= static_cast<size_t>(r.max_speaker);
 }
 
 bool PatternSet::RulesIn(RuleScope scope, const re2::StringPiece& text, std::vector<int>* out) const {
@@ -664,6 +674,11 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         long m = std::strtol(val.c_str(), &end, 10);
         if (val.empty() || *end || m < 1) return InvalidArgument(where + ": max_words must be a positive integer");
         p.rule.max_words = static_cast<int>(m);
+      } else if (key == "max_speaker") {
+        char* end = nullptr;
+        long m = std::strtol(val.c_str(), &end, 10);
+        if (val.empty() || *end || m < 1) return InvalidArgument(where + ": max_speaker must be a positive integer");
+        p.rule.max_speaker = static_cast<int>(m);
       } else if (key == "unless") {
         if (val.empty()) return InvalidArgument(where + ": unless needs a lexicon name");
         p.rule.unless = val;
@@ -687,7 +702,7 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         if (p.re.empty()) p.re_line = static_cast<int>(n + 1);
         p.re += val;
       } else {
-        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, unless, speaker_head, re)");
+        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, max_speaker, unless, speaker_head, re)");
       }
     }
     for (auto& p : pending) {
@@ -709,6 +724,8 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       for (const auto& [g, _] : groups)
         if (g != "speaker" && g != "cue" && g != "via" && g != "claim")
           return InvalidArgument(where + ": rule " + p.rule.id + ": unknown group '" + g + "' (speaker, cue, via, claim)");
+      if (p.rule.max_speaker && !p.rule.speaker_group)
+        return InvalidArgument(where + ": rule " + p.rule.id + ": max_speaker needs a (?P<speaker>...) group");
       if (p.rule.scope == RuleScope::kClaim) {
         if (!p.rule.speaker_group || !p.rule.cue_group || !p.rule.claim_group)
           return InvalidArgument(where + ": rule " + p.rule.id +

@@ -17,6 +17,10 @@
 //       scope before|after|sentence|claim
 //       confidence 0.0..1.0
 //       max_words N        (optional) only for quotes of at most N words
+//       max_speaker N      (optional) the speaker group holds at most N code
+//                          points: a cheap bound ("(?P<speaker>[^,]+?)" with
+//                          max_speaker 80 means "[^,]{1,80}?", whose copies of
+//                          the body RE2 would run when it looks for groups)
 //       unless LEXICON     (optional) not when the match holds a word of LEXICON
 //       re REGEX           RE2 syntax with {MACRO}s; several `re` lines join
 //                          with no separator (for long patterns)
@@ -99,6 +103,7 @@ struct Rule {
   int via_group = 0;
   int claim_group = 0;    // claim rules only
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
+  int max_speaker = 0;    // the speaker group's most code points (MatchRule); 0: any
   std::string unless;     // lexicon: the rule does not apply when its match holds one of its words
   // Lexicons (bits of Lex, 0: any): a description the rule finds as speaker
   // must have its head word in one ("Le ministre :", not "La question reste
@@ -135,7 +140,8 @@ struct RuleParts {
 // when the tail matches from its end to e: the regex tries head's choices in
 // order and takes the first the tail can follow. Whenever a step does not
 // hold up (REST starts inside a code point, an end differs) it falls back to
-// the one-call match. Thread-safe (RE2 is).
+// the one-call match. A match whose speaker group is longer than
+// r.max_speaker code points is no match (false). Thread-safe (RE2 is).
 bool MatchRule(const Rule& r, const re2::StringPiece& text, size_t startpos, size_t endpos,
                RE2::Anchor anchor, re2::StringPiece* groups, int n);
 

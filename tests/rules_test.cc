@@ -183,10 +183,50 @@ TEST_CASE("a broken rule file is an error naming the file and line", "[rules]") 
   CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:2"));
   CHECK_THAT(ps.status().message(), Catch::Contains("unknown lexicon 'NO_SUCH_LEXICON'"));
 
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nmax_speaker 0\nre (?P<speaker>a) (?P<cue>b)\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:2"));
+  CHECK_THAT(ps.status().message(), Catch::Contains("max_speaker must be a positive integer"));
+
+  std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nmax_speaker 5\nre a (?P<cue>b)\n";
+  ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE_FALSE(ps.ok());
+  CHECK_THAT(ps.status().message(), Catch::Contains("max_speaker needs a (?P<speaker>...) group"));
+
   std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nre {NO_SUCH_MACRO}(?P<cue>x)\n";
   ps = PatternSet::Load(tmp.string(), "xx");
   REQUIRE_FALSE(ps.ok());
   CHECK_THAT(ps.status().message(), Catch::Contains("unknown macro {NO_SUCH_MACRO}"));
+  fs::remove_all(tmp);
+}
+
+TEST_CASE("max_speaker bounds the speaker group in code points, as a bounded repetition would", "[rules]") {
+  fs::path tmp = fs::temp_directory_path() / ("qt_rules_max_" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp / "xx");
+  fs::create_directories(tmp / "common");
+  std::ofstream(tmp / "xx" / "a.rules")
+      << "rule xx.bounded\nscope after\nmax_speaker 6\nre ^(?P<speaker>[^,]+?) (?P<cue>said)\n"
+      << "rule xx.counted\nscope after\nre ^(?P<speaker>[^,]{1,6}?) (?P<cue>said)\n";
+  auto ps = PatternSet::Load(tmp.string(), "xx");
+  REQUIRE(ps.ok());
+  const Rule& bounded = (*ps)->rules()[0];
+  const Rule& counted = (*ps)->rules()[1];
+  REQUIRE(bounded.max_speaker == 6);
+  // the same answer as the counted repetition, on either side of the bound
+  for (std::string text : {"Smith said", "Émile said", "Éloïse said", "Ferdinand said", "the man said it, he said"}) {
+    INFO(text);
+    re2::StringPiece in(text), g1[3], g2[3];
+    const bool m1 = MatchRule(bounded, in, 0, text.size(), RE2::ANCHOR_START, g1, 3);
+    const bool m2 = MatchRule(counted, in, 0, text.size(), RE2::ANCHOR_START, g2, 3);
+    CHECK(m1 == m2);
+    if (m1 && m2) CHECK(g1[1] == g2[1]);
+  }
+  re2::StringPiece in("Éloïse said"), g[3];
+  CHECK(MatchRule(bounded, in, 0, in.size(), RE2::ANCHOR_START, g, 3));  // 6 code points, 8 bytes
+  in = "Ferdinand said";
+  CHECK_FALSE(MatchRule(bounded, in, 0, in.size(), RE2::ANCHOR_START, g, 3));
   fs::remove_all(tmp);
 }
 
