@@ -474,6 +474,12 @@ const char* LexName(Lex l) {
   return kNames[static_cast<int>(l)];
 }
 
+const std::vector<std::string>& PatternSet::Forms(const std::string& name) const {
+  static const std::vector<std::string> kEmpty;
+  auto it = lexicon_.find(name);
+  return it == lexicon_.end() ? kEmpty : it->second;
+}
+
 bool PatternSet::HasWord(const std::string& name, const std::string& folded) const {
   const auto& w = Words(name);
   return std::binary_search(w.begin(), w.end(), folded);

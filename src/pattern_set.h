@@ -68,7 +68,7 @@ namespace quotetrail {
 // Lex whose file a language lacks is an empty class.
 #define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) X(CIRCUMSTANCE) \
   X(CLAIM_FINITE) X(CLAIM_JOIN) X(CLAIM_NOT_SUBJ) X(CLAIM_SUBORD) X(CLAUSE_START) X(CLITIC) \
-  X(COMMON_CAP) X(CONJUNCTION) X(CONTINUE) X(COPULA) X(CUE_FIN) X(CUE_FIN_AFTER) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
+  X(COMMON_CAP) X(CONJUNCTION) X(CONTINUE) X(COPULA) X(COUNTRY_PAIR) X(CUE_FIN) X(CUE_FIN_AFTER) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
   X(DESC_SYNONYM) X(DETECT) X(DETERMINER) X(DOC_WORD) X(FEMALE) X(FIRST_FEMALE) X(FIRST_MALE) X(GEO_WORD) \
   X(INDEFINITE) X(INTENSIFIER) X(MALE) X(MEDIA_WORD) X(NAME_CONNECTOR) X(NAME_SUFFIX) X(NAMING) X(OBJECT_RELATIVE) \
   X(ORG_WORD) X(PERSON_NOUN) X(PLACE) X(PREPOSITION) X(PRON_FEM) X(PRON_MASC) X(PRON_NEUT) \
@@ -171,6 +171,8 @@ class PatternSet {
   bool RulesIn(RuleScope scope, const re2::StringPiece& text, std::vector<int>* out) const;
   // Lexicon forms by macro name (folded), e.g. "TITLE" -> {"president", ...}.
   const std::vector<std::string>& Words(const std::string& name) const;
+  // The same as written in the file, in file order (empty when none).
+  const std::vector<std::string>& Forms(const std::string& name) const;
   // A lexicon of lines "form|form|form..." (DESC_SYNONYM, TITLE_EXPANSION),
   // each line split at its bars once at load: folded, empty forms dropped.
   const std::vector<std::vector<std::string>>& Alternatives(Lex l) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "text.h"
 
@@ -1092,6 +1093,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       return s;  // empty when unresolved: no guess
     }
     case Mention::kDescription: {
+      // "Les deux pays": the two countries the article is about
+      if (words_.HasWord(Lex::COUNTRY_PAIR, Fold(TrimSpaces(m.text))))
+        if (Speaker pair = CountryPair(m.pos); !pair.name.empty()) return pair;
       std::vector<std::string> words;
       auto dt = Tokenize(m.text);
       bool head_upper = false;
@@ -1306,6 +1310,72 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       return s;
     }
   }
+  return s;
+}
+
+Speaker SpeakerResolver::CountryPair(size_t pos) const {
+  Speaker s;
+  // COUNTRY lines "Name|form|form...": each form's folded words (joined by
+  // spaces) -> the line's index
+  std::unordered_map<std::string, int> form_of;
+  std::vector<std::string> names;
+  size_t longest = 1;
+  auto folded_words = [](std::string_view text) {
+    std::string key;
+    size_t n = 0;
+    for (const Token& t : Tokenize(text)) {
+      if (!key.empty()) key += ' ';
+      key += Fold(t.text);
+      ++n;
+    }
+    return std::make_pair(key, n);
+  };
+  for (const std::string& line : words_.Forms("COUNTRY")) {
+    const int c = static_cast<int>(names.size());
+    for (size_t b = 0; b <= line.size();) {
+      const size_t e = std::min(line.find('|', b), line.size());
+      std::string_view form = TrimSpaces(std::string_view(line).substr(b, e - b));
+      b = e + 1;
+      if (form.empty()) continue;
+      if (names.size() == static_cast<size_t>(c)) names.emplace_back(form);
+      auto [key, n] = folded_words(form);
+      if (n == 0) continue;
+      form_of.emplace(std::move(key), c);
+      longest = std::max(longest, n);
+    }
+  }
+  if (names.size() < 2) return s;
+  std::vector<int> count(names.size(), 0);
+  std::vector<size_t> first(names.size(), std::string::npos);
+  const std::vector<Token> toks = Tokenize(text_.substr(0, std::min(pos, text_.size())));
+  std::vector<std::string> folded;
+  folded.reserve(toks.size());
+  for (const Token& t : toks) folded.push_back(Fold(t.text));
+  for (size_t i = 0; i < toks.size();) {
+    size_t step = 1;
+    for (size_t n = std::min(longest, toks.size() - i); n >= 1; --n) {
+      std::string key = folded[i];
+      for (size_t j = 1; j < n; ++j) key.append(" ").append(folded[i + j]);
+      auto it = form_of.find(key);
+      if (it == form_of.end()) continue;
+      ++count[it->second];
+      first[it->second] = std::min(first[it->second], toks[i].begin);
+      step = n;
+      break;
+    }
+    i += step;
+  }
+  std::vector<int> order(names.size());
+  for (size_t c = 0; c < order.size(); ++c) order[c] = static_cast<int>(c);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return count[a] != count[b] ? count[a] > count[b] : first[a] < first[b];
+  });
+  const int a = order[0], b = order[1];
+  if (count[b] < 2 || (order.size() > 2 && count[order[2]] == count[b])) return s;
+  const bool a_first = first[a] < first[b];
+  s.name = names[a_first ? a : b] + "; " + names[a_first ? b : a];
+  s.kind = "group";
+  s.confidence = 0.6;
   return s;
 }
 

@@ -113,6 +113,12 @@ class SpeakerResolver {
   // True when a verb (auxiliary or speech verb, adverbs skipped) follows `pos`.
   bool FollowedByVerb(size_t pos) const;
   std::string KindOf(const Entity& e) const;
+  // "Les deux pays", "the two countries" (a COUNTRY_PAIR description) at
+  // `pos`: the two countries the text before it names most, by any form the
+  // COUNTRY lexicon gives (name, adjective, capital), as the group "A; B" in
+  // order of first mention. Both must be named at least twice and a third
+  // less often than the second; otherwise unresolved (empty name).
+  Speaker CountryPair(size_t pos) const;
   // Whether entity `i`, taken for a person, may be an organisation named by
   // one word that nothing marks as a person's ("Boeing said ... the
   // company", "It"): no given name, title, description, sex or fuller form,
