@@ -592,6 +592,12 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
   }
   for (int l = 0; l < static_cast<int>(Lex::kCount); ++l)
     for (const auto& f : ps->Words(LexName(static_cast<Lex>(l)))) ps->classes_[f] |= Bit(static_cast<Lex>(l));
+  for (const auto& line : ps->Words(LexName(Lex::COUNTRY)))
+    for (size_t b = 0; b <= line.size();) {
+      const size_t e = std::min(line.find('|', b), line.size());
+      if (e > b) ps->classes_[line.substr(b, e - b)] |= Bit(Lex::COUNTRY);
+      b = e + 1;
+    }
   for (Lex l : {Lex::DESC_SYNONYM, Lex::TITLE_EXPANSION}) {
     for (const auto& line : ps->Words(LexName(l))) {
       std::vector<std::string> forms;

@@ -65,10 +65,11 @@ namespace quotetrail {
 // X-macro below lists them; adding a name there is all it takes). Every folded
 // form of those lexicons maps to the set of classes holding it (LexMask), so
 // the classes of a word are one hash lookup and a class test is a bit test. A
-// Lex whose file a language lacks is an empty class.
+// Lex whose file a language lacks is an empty class. A lexicon of lines
+// "form|form..." (COUNTRY) gives its class to each form.
 #define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) X(CIRCUMSTANCE) \
   X(CLAIM_FINITE) X(CLAIM_JOIN) X(CLAIM_NOT_SUBJ) X(CLAIM_SUBORD) X(CLAUSE_START) X(CLITIC) \
-  X(COMMON_CAP) X(CONJUNCTION) X(CONTINUE) X(COPULA) X(COUNTRY_PAIR) X(CUE_FIN) X(CUE_FIN_AFTER) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
+  X(COMMON_CAP) X(CONJUNCTION) X(CONTINUE) X(COPULA) X(COUNTRY) X(COUNTRY_PAIR) X(CUE_FIN) X(CUE_FIN_AFTER) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
   X(DESC_SYNONYM) X(DETECT) X(DETERMINER) X(DOC_WORD) X(FEMALE) X(FIRST_FEMALE) X(FIRST_MALE) X(GEO_WORD) \
   X(INDEFINITE) X(INTENSIFIER) X(MALE) X(MEDIA_WORD) X(NAME_CONNECTOR) X(NAME_SUFFIX) X(NAMING) X(OBJECT_RELATIVE) \
   X(ORG_WORD) X(PERSON_NOUN) X(PLACE) X(PREPOSITION) X(PRON_FEM) X(PRON_MASC) X(PRON_NEUT) \

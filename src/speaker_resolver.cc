@@ -290,7 +290,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       size_t dash = f.find('-');
       return dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash));
     };
-    size_t name_from = 0;
+    // "Thailand's Thai Raksa Chart Party", "Russia's Gazprom": a country's
+    // possessive qualifies the name after it
+    bool country_owner = false;
+    if (run.size() >= 2) {
+      const std::string_view owner = StripPossessive(run[0], &country_owner);
+      country_owner = country_owner && (words_.ClassesOfWord(owner) & Bit(Lex::COUNTRY));
+    }
+    size_t name_from = country_owner ? 1 : 0;
     for (size_t i = 0; i + 1 < run.size(); ++i) {
       if (is_title(i)) name_from = i + 1;
       if (i > 0 && fold_run(i) == "of" && is_title(i - 1)) {
@@ -301,7 +308,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // "State Department", "Justice Ministry": a run that ends with an
     // organisation word is the organisation's name, titles and all.
     const bool org_name = run.size() >= 2 && (run_mask(run.size() - 1) & Bit(Lex::ORG_WORD));
-    if (org_name) name_from = 0;
+    if (org_name) name_from = country_owner ? 1 : 0;
     // A function word alone is no name: "SÉOUL (Yonhap) - Le ministre ...".
     if (run.size() == 1 && (mask_of(start) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)))) {
       k = end;
