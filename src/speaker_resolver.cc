@@ -164,10 +164,15 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     return false;
   };
   constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
+  // An acronym is no function word: "the WHO said", "US officials".
+  constexpr LexMask kFunction = Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) |
+                                Bit(Lex::RELATIVE) | Bit(Lex::RELATIVE_PERSON) | kPronoun;
   auto is_upper_tok = [&](size_t k) {
     if (!toks[k].upper) return false;
     const std::string_view f = fold_of(k);
-    const LexMask m = mask_of(k);
+    const LexMask m = AllCaps(toks[k].text) ? mask_of(k) & ~kFunction : mask_of(k);
+    // a currency's prefix is no name: "CDN$11,000", "US$2 million"
+    if (toks[k].end < text_.size() && text_[toks[k].end] == '$') return false;
     if (m & (Bit(Lex::COMMON_CAP) | kPronoun)) return false;
     if (sentence_initial(k)) {
       if (m & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | kPronoun))
@@ -310,7 +315,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     const bool org_name = run.size() >= 2 && (run_mask(run.size() - 1) & Bit(Lex::ORG_WORD));
     if (org_name) name_from = country_owner ? 1 : 0;
     // A function word alone is no name: "SÉOUL (Yonhap) - Le ministre ...".
-    if (run.size() == 1 && (mask_of(start) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)))) {
+    if (run.size() == 1 && !AllCaps(toks[start].text) &&
+        (mask_of(start) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)))) {
       k = end;
       continue;
     }
@@ -720,7 +726,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     auto pt = Tokenize(text_.substr(pos, end - pos), pos);
     size_t last = pt.size();
     while (last > 0 && words_.IsWord(Lex::CLITIC, pt[last - 1].text)) --last;
-    if (last > 1 && words_.IsWord(Lex::RELATIVE, pt[last - 1].text)) {
+    if (last > 1 && words_.IsWord(Lex::RELATIVE, pt[last - 1].text) && !AllCaps(pt[last - 1].text)) {
       size_t rel = pt[last - 1].begin;
       size_t si = segs.size();
       while (si > 0 && segs[si - 1].first > rel) --si;  // the segment holding the relative
