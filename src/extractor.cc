@@ -184,6 +184,31 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
   return starts;
 }
 
+// The relay of a dispatch's dateline at the head of `text`: "PARIS (AFP) —",
+// "MOSCOU, 12 juillet (Reuters) - ", "WASHINGTON (AP):" -> "AFP", "Reuters",
+// "AP" as written; empty when the text opens otherwise. The dateline is the
+// first line's opening words, before any quotation mark: a short place and
+// date, the relay in parentheses, then a dash or a colon.
+std::string DatelineRelay(std::string_view text, const Gazetteer& relays) {
+  constexpr size_t kMaxLead = 80;  // place and date before the parenthesis
+  const std::string_view line = text.substr(0, text.find('\n'));
+  const size_t open = line.find('(');
+  if (open == std::string_view::npos || open == 0 || open > kMaxLead) return "";
+  const size_t close = line.find(')', open);
+  if (close == std::string_view::npos || close - open > 40) return "";
+  const std::string_view lead = line.substr(0, open);
+  for (std::string_view mark : {"\"", "\xC2\xAB", "\xE2\x80\x9C", "\xE2\x80\x9E"})
+    if (lead.find(mark) != std::string_view::npos) return "";
+  std::string_view rest = TrimSpaces(line.substr(close + 1));
+  if (!(rest.starts_with("-") || rest.starts_with(":") || rest.starts_with("\xE2\x80\x94") ||
+        rest.starts_with("\xE2\x80\x93")))
+    return "";
+  const std::string_view inside = TrimSpaces(line.substr(open + 1, close - open - 1));
+  std::string surface;
+  if (const Relay* r = relays.Find(inside); r && relays.FindIn(inside, &surface)) return surface;
+  return "";
+}
+
 struct Candidate {
   const Rule* rule = nullptr;
   Mention mention;
@@ -1014,6 +1039,16 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     }
     vias[qi] = std::move(via);
     prev = qi;
+  }
+  // A dispatch's dateline ("PARIS (AFP) —") is the channel of all its words,
+  // after those each quote names.
+  if (base == 0) {
+    if (const std::string dateline = DatelineRelay(text, *gazetteer_); !dateline.empty())
+      for (size_t qi = 0; qi < work.size(); ++qi) {
+        std::vector<std::string>& via = vias[qi];
+        if (!work[qi].keep || is_speaker(dateline, work[qi].best.speaker.name)) continue;
+        if (std::find(via.begin(), via.end(), dateline) == via.end()) via.push_back(dateline);
+      }
   }
 
   // Output, with code-point offsets.
