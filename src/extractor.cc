@@ -503,6 +503,12 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         std::string_view sp(g[r.speaker_group].data(), g[r.speaker_group].size());
         // « ... » tandis que X a dit / "..." while X wrote: a new clause, not this quote's attribution
         if (r.scope == RuleScope::kAfter) {
+          // "..., one resident told the BBC": a verb whose object follows it
+          // (CUE_OBJECT: told, tells) has no subject after it
+          if (r.cue_group && g[r.cue_group].data() && g[r.cue_group].data() < sp.data()) {
+            auto ct = Tokenize(std::string_view(g[r.cue_group].data(), g[r.cue_group].size()));
+            if (!ct.empty() && ps.IsWord(Lex::CUE_OBJECT, ct.back().text)) continue;
+          }
           auto st = Tokenize(sp);
           // (an acronym is no function word: "WHO Director-General Tedros ... told")
           if (!st.empty() && !AllCaps(st[0].text)) {
