@@ -351,6 +351,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     if (r.id.find("document") != std::string::npos || r.id.find("media") != std::string::npos)
       return std::string(v);
     if (r.id.find("via") != std::string::npos) {
+      // "told the Manchester Evening News": the outlet's name, not the article before it
+      for (std::string_view article : {"the ", "le ", "la ", "les "})
+        if (v.starts_with(article)) v = TrimSpaces(v.substr(article.size()));
       for (const auto& t : toks) {
         std::string f = Fold(t.text);
         if (t.upper && f != "the" && f != "le" && f != "la" && f != "les" && f != "l'") return std::string(v);
