@@ -279,12 +279,14 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     for (size_t qi = 0; qi < spans.size(); ++qi) {
       const QuoteSpan& q = spans[qi];
       const std::string_view inner = text.substr(q.begin, q.end - q.begin);
+      // (a stretch runs from a comma to the next comma or stop: « Aucune
+      // piste n'est écartée, a-t-elle déclaré. Nous attendons … »)
       size_t c = inner.find(',');
       for (int tries = 0; c != std::string_view::npos && tries < 4 && !incises[qi].rule; ++tries) {
-        const size_t c2 = inner.find(',', c + 1);
+        const size_t c2 = inner.find_first_of(",.!?", c + 1);
         if (c2 == std::string_view::npos) break;
         const std::string_view inc = inner.substr(c, c2 - c);
-        c = c2;
+        c = inner[c2] == ',' ? c2 : inner.find(',', c2 + 1);
         if (CountTokens(inc) > 8) continue;
         // the after rules all need a speech verb or a source word: a stretch
         // with neither is not looked at
