@@ -493,6 +493,51 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     k = end;
   }
 
+  // "l'Institut pour l'étude de la guerre (ISW)", "the Syrian Observatory for
+  // Human Rights (SOHR)": an acronym in brackets right after a phrase is that
+  // phrase's, lower-case words and all (ExpandToFullest gives it for the
+  // acronym). The phrase runs back from the bracket over at most 8 words to
+  // its first capitalised word, stopping at punctuation, a verb, a conjunction
+  // or relative, and a capitalised function word ("Selon", "Le").
+  constexpr size_t kMaxPhrase = 8;
+  constexpr LexMask kStop = Bit(Lex::CUE_FIN) | Bit(Lex::CUE_PP) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) |
+                            Bit(Lex::AUX) | Bit(Lex::COPULA) | Bit(Lex::CONJUNCTION) | Bit(Lex::RELATIVE);
+  constexpr LexMask kFunctionWord = Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | kPronoun;
+  for (size_t a = 1; a < toks.size(); ++a) {
+    const Token& acr = toks[a];
+    if (text_[acr.begin - 1] != '(' || acr.end >= text_.size() || text_[acr.end] != ')' ||
+        acr.text.size() > 8 || !AllCaps(acr.text))
+      continue;
+    const int* acr_entity = entity_index_.Find(fold_of(a));
+    if (!acr_entity) continue;
+    // the words before the bracket: spaces only between the last one and it
+    const size_t open = acr.begin - 1;
+    if (!TrimSpaces(text_.substr(toks[a - 1].end, open - toks[a - 1].end)).empty()) continue;
+    size_t first = SIZE_MAX;
+    for (size_t j = a; j-- > 0 && a - j <= kMaxPhrase;) {
+      if (j + 1 < a) {
+        const std::string_view gap = text_.substr(toks[j].end, toks[j + 1].begin - toks[j].end);
+        if (!TrimSpaces(gap).empty() && gap != "'" && gap != "\u2019") break;
+      }
+      const LexMask m = mask_of(j);
+      if (toks[j].upper && !AllCaps(toks[j].text) && (m & kFunctionWord)) break;
+      if (!toks[j].upper && (m & kStop)) break;
+      if (toks[j].upper) first = j;
+      if (sentence_initial(j)) break;
+    }
+    if (first == SIZE_MAX || a - first < 2) continue;
+    std::vector<std::string_view> words;
+    std::vector<std::string> folds;
+    for (size_t j = first; j < a; ++j) {
+      words.push_back(toks[j].text);
+      folds.emplace_back(fold_of(j));
+    }
+    const int phrase = AddEntity(words, std::move(folds), toks[first].begin);
+    if (phrase == *acr_entity) continue;
+    if (entities_[phrase].kind == "person") entities_[phrase].kind = "organisation";
+    spelled_out_.push_back({*acr_entity, phrase});
+  }
+
   // Each sentence's subject: its first name not after a preposition (moved on
   // over modifiers: "Florida Department of Transportation official Troy
   // Roberts"); and the subject of any clause: a free name right before a verb
@@ -592,6 +637,8 @@ const std::vector<int>& SpeakerResolver::FullerForms(int entity) const {
   std::vector<int>& out = fuller_[entity].emplace();
   const Entity& m = entities_[entity];
   bool acronym = m.tokens.size() == 1 && AllCaps(m.name);
+  for (const auto& [acr, phrase] : spelled_out_)
+    if (acr == entity) out.push_back(phrase);
   // "B. Obama" also expands to "Barack Obama", of the same length
   bool initials = std::any_of(m.tokens.begin(), m.tokens.end(), [](const std::string& t) { return t.size() == 1; });
   for (size_t i = 0; i < entities_.size(); ++i) {

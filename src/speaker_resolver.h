@@ -131,6 +131,7 @@ class SpeakerResolver {
   const Gazetteer& relays_;
   std::vector<Entity> entities_;
   WordTable<int> entity_index_;  // an entity's folded words, joined by \x1F -> its index
+  std::vector<std::pair<int, int>> spelled_out_;  // acronym entity -> the phrase it abbreviates
   mutable std::vector<std::optional<std::vector<int>>> fuller_;  // FullerForms, by entity, once known
   std::vector<NameSpan> names_;   // sorted by position
   std::vector<Salient> salient_;  // sentence subjects and speakers, by position
