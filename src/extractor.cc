@@ -186,12 +186,15 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
 
 // The relay of a dispatch's dateline at the head of `text`: "PARIS (AFP) —",
 // "MOSCOU, 12 juillet (Reuters) - ", "WASHINGTON (AP):" -> "AFP", "Reuters",
-// "AP" as written; empty when the text opens otherwise. The dateline is the
-// first line's opening words, before any quotation mark: a short place and
-// date, the relay in parentheses, then a dash or a colon.
-std::string DatelineRelay(std::string_view text, const Gazetteer& relays) {
+// "AP" as written; empty when the text opens otherwise. The dateline opens
+// one of the first lines (a page's title and standfirst may come first),
+// before any quotation mark: a short place and date, the relay in
+// parentheses, then a dash or a colon.
+std::string DatelineRelay(std::string_view text, const Gazetteer& relays);
+
+// DatelineRelay for one line.
+std::string DatelineOfLine(std::string_view line, const Gazetteer& relays) {
   constexpr size_t kMaxLead = 80;  // place and date before the parenthesis
-  const std::string_view line = text.substr(0, text.find('\n'));
   const size_t open = line.find('(');
   if (open == std::string_view::npos || open == 0 || open > kMaxLead) return "";
   const size_t close = line.find(')', open);
@@ -206,6 +209,23 @@ std::string DatelineRelay(std::string_view text, const Gazetteer& relays) {
   const std::string_view inside = TrimSpaces(line.substr(open + 1, close - open - 1));
   std::string surface;
   if (const Relay* r = relays.Find(inside); r && relays.FindIn(inside, &surface)) return surface;
+  return "";
+}
+
+std::string DatelineRelay(std::string_view text, const Gazetteer& relays) {
+  constexpr int kLines = 4;         // non-empty lines looked at
+  constexpr size_t kHead = 1500;    // bytes of the text looked at
+  text = text.substr(0, kHead);
+  int seen = 0;
+  for (size_t b = 0; b < text.size() && seen < kLines;) {
+    size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    const std::string_view line = TrimSpaces(text.substr(b, e - b));
+    b = e + 1;
+    if (line.empty()) continue;
+    ++seen;
+    if (std::string r = DatelineOfLine(line, relays); !r.empty()) return r;
+  }
   return "";
 }
 
