@@ -535,6 +535,14 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             if (!ct.empty() && ps.IsWord(Lex::CUE_OBJECT, ct.back().text)) continue;
           }
           auto st = Tokenize(sp);
+          // « a-t-il dit », « ont-elles ajouté »: an inverted pronoun is read by
+          // the inversion rules, it is no subject before a verb
+          if (st.size() == 1) {
+            const std::string f = Fold(st[0].text);
+            bool inverted = f.find("-t-") != std::string::npos;
+            for (std::string_view pron : {"-il", "-elle", "-ils", "-elles", "-on"}) inverted |= f.ends_with(pron);
+            if (inverted) continue;
+          }
           // (an acronym is no function word: "WHO Director-General Tedros ... told")
           if (!st.empty() && !AllCaps(st[0].text)) {
             std::string f0 = Fold(st[0].text);

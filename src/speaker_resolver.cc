@@ -1150,6 +1150,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           }
         }
       }
+      // Nobody named: a description opening this sentence or one of the two
+      // before ("La Première ministre a défendu … « … », a-t-elle déclaré").
+      if (s.name.empty() && !m.plural && m.gender != Gender::kUnknown) s = DescriptionSubject(m.pos, m.gender);
       return s;  // empty when unresolved: no guess
     }
     case Mention::kDescription: {
@@ -1439,6 +1442,76 @@ Speaker SpeakerResolver::CountryPair(size_t pos) const {
   return s;
 }
 
+Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender) const {
+  Speaker s;
+  constexpr size_t kReach = 600;     // bytes back to the earliest sentence looked at
+  constexpr size_t kPhrase = 120;    // bytes of a sentence's opening read
+  constexpr size_t kComplement = 4;  // words of a complement after the head ("of the club")
+  constexpr LexMask kVerb = Bit(Lex::AUX) | Bit(Lex::COPULA) | Bit(Lex::CUE_FIN) | Bit(Lex::CUE_FIN_AFTER) |
+                            Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_PP) | Bit(Lex::CLITIC) |
+                            Bit(Lex::RELATIVE);
+  constexpr LexMask kPerson = Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN);
+  auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), pos);
+  int paragraphs = 0;  // paragraph breaks crossed
+  for (int back = 0; back < 3 && it != sentence_starts_.begin(); ++back) {
+    const size_t sb = *--it;
+    if (sb + kReach < pos) break;
+    const std::string_view sentence = text_.substr(sb, pos - sb);
+    if (back > 0) {
+      // a quotation before this one has its own speaker; no further than the paragraph before
+      const std::string_view upto = sentence.substr(0, std::min(sentence.size(), static_cast<size_t>(*std::next(it) - sb)));
+      for (std::string_view mark : {"\xC2\xAB", "\xE2\x80\x9C", "\""})
+        if (upto.find(mark) != std::string_view::npos) return s;
+      if (upto.find('\n') != std::string_view::npos && ++paragraphs > 1) return s;
+    }
+    std::string_view head = sentence.substr(0, kPhrase);
+    // after a dateline: "PARIS (AFP) — La Première ministre …"
+    for (std::string_view sep : {") - ", ") \u2014 ", ") \u2013 "})
+      if (size_t d = head.find(sep); d != std::string_view::npos && d < 80) head = head.substr(d + sep.size());
+    const std::vector<Token> toks = Tokenize(head);
+    if (toks.size() < 2 || !words_.IsWord(Lex::DETERMINER, toks[0].text)) continue;
+    // the determiner, modifiers and a person noun or title, then at most a
+    // complement brought in by a connector ("de l'Économie", "of the club")
+    Gender g = Gender::kUnknown;
+    size_t last_person = 0;
+    bool named = false;
+    size_t n = 0;
+    for (; n < toks.size(); ++n) {
+      if (n > 0 && !TrimSpaces(head.substr(toks[n - 1].end, toks[n].begin - toks[n - 1].end)).empty())
+        break;  // punctuation ends the subject
+      const LexMask c = words_.ClassesOfWord(toks[n].text);
+      if (n > 0 && (c & kVerb)) break;
+      if (g == Gender::kUnknown && (c & Bit(Lex::FEMALE))) g = Gender::kFemale;
+      if (g == Gender::kUnknown && (c & Bit(Lex::MALE))) g = Gender::kMale;
+      if (c & kPerson) { last_person = n; continue; }
+      if (last_person == 0) { named |= n > 0 && toks[n].upper; continue; }
+      break;  // the word after the head
+    }
+    if (last_person == 0) continue;
+    // a name right after the head ("le président Macron"): the salient subjects had their chance
+    if (named || (last_person + 1 < toks.size() && toks[last_person + 1].upper &&
+                  !(words_.ClassesOfWord(toks[last_person + 1].text) & kPerson)))
+      continue;
+    // the nearest description is someone else, or may be: only a known,
+    // agreeing gender (« la Première ministre » … « elle ») is taken
+    if (g != gender) return s;
+    size_t end = toks[last_person].end;
+    if (last_person + 1 < toks.size() &&
+        (words_.ClassesOfWord(toks[last_person + 1].text) & (Bit(Lex::NAME_CONNECTOR) | Bit(Lex::PREPOSITION)))) {
+      for (size_t j = last_person + 1; j < toks.size() && j <= last_person + kComplement; ++j) {
+        if (!TrimSpaces(head.substr(toks[j - 1].end, toks[j].begin - toks[j - 1].end)).empty()) break;
+        if (words_.ClassesOfWord(toks[j].text) & (kVerb & ~Bit(Lex::CLITIC))) break;
+        end = toks[j].end;
+      }
+    }
+    s.name = std::string(head.substr(0, end));
+    s.kind = "person";
+    s.confidence = 0.45;
+    return s;
+  }
+  return s;
+}
+
 Speaker SpeakerResolver::SubjectBefore(size_t sentence_begin, size_t pos) const {
   Speaker s;
   auto it = std::lower_bound(salient_.begin(), salient_.end(), sentence_begin,
@@ -1477,7 +1550,16 @@ Speaker SpeakerResolver::SubjectBefore(size_t sentence_begin, size_t pos) const 
 void SpeakerResolver::NoteSpeaker(const Speaker& s, size_t pos) {
   if (s.name.empty()) return;
   Gender g = Gender::kUnknown;
-  if (s.entity >= 0) g = entities_[s.entity].gender;
+  if (s.entity >= 0) {
+    g = entities_[s.entity].gender;
+  } else if (s.kind == "person") {
+    // a description's article or noun: « la Première ministre », "the spokeswoman"
+    for (const Token& t : Tokenize(s.name)) {
+      const LexMask c = words_.ClassesOfWord(t.text);
+      if (c & Bit(Lex::FEMALE)) { g = Gender::kFemale; break; }
+      if (c & Bit(Lex::MALE)) { g = Gender::kMale; break; }
+    }
+  }
   Salient x{pos, s.entity, s.name, s.kind, g};
   auto it = std::upper_bound(salient_.begin(), salient_.end(), pos,
                              [](size_t p, const Salient& v) { return p < v.pos; });

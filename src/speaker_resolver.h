@@ -119,6 +119,13 @@ class SpeakerResolver {
   // order of first mention. Both must be named at least twice and a third
   // less often than the second; otherwise unresolved (empty name).
   Speaker CountryPair(size_t pos) const;
+  // For a pronoun of `gender` at `pos` that no name fits: the description of
+  // a person (« La Première ministre », "the spokeswoman") that opens the
+  // sentence holding `pos` or one of the two before (no further back than a
+  // quotation or the paragraph before), when it is the nearest such
+  // description and its article or nouns give the same gender; unresolved
+  // otherwise.
+  Speaker DescriptionSubject(size_t pos, Gender gender) const;
   // Whether entity `i`, taken for a person, may be an organisation named by
   // one word that nothing marks as a person's ("Boeing said ... the
   // company", "It"): no given name, title, description, sex or fuller form,
