@@ -512,7 +512,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (!acr_entity) continue;
     // the words before the bracket: spaces only between the last one and it
     const size_t open = acr.begin - 1;
-    if (!TrimSpaces(text_.substr(toks[a - 1].end, open - toks[a - 1].end)).empty()) continue;
+    if (toks[a - 1].end > open || !TrimSpaces(text_.substr(toks[a - 1].end, open - toks[a - 1].end)).empty())
+      continue;
     size_t first = SIZE_MAX;
     for (size_t j = a; j-- > 0 && a - j <= kMaxPhrase;) {
       if (j + 1 < a) {
