@@ -713,8 +713,11 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     if (toks.empty()) { ++first; continue; }
     std::string f0 = Fold(toks[0].text);
     std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
+    // an elided first word is one with the next: « S'exprimant devant la presse, »
+    const bool elided = toks.size() > 1 && (f0.ends_with('\'') || f0.ends_with("\u2019"));
     if (!words_.HasWord(Lex::DETERMINER, f01) &&
-        (words_.HasWord(Lex::PREPOSITION, f0) || words_.HasWord(Lex::SEGMENT_SKIP, f0))) {
+        (words_.HasWord(Lex::PREPOSITION, f0) || words_.HasWord(Lex::SEGMENT_SKIP, f0) ||
+         (elided && words_.HasWord(Lex::SEGMENT_SKIP, f0 + Fold(toks[1].text))))) {
       // "..., while Gary Black, managing partner at Future Fund, said": a
       // conjunction followed by a name alone opens the clause of that subject
       const bool opens_clause = !words_.HasWord(Lex::PREPOSITION, f0) && toks.size() >= 2 &&
