@@ -123,6 +123,16 @@ namespace {
 
 // Sentence starts: paragraph starts, and after . ! ? followed by spaces and an
 // upper-case letter, digit or opening mark, outside quotes and abbreviations.
+// When the stop at `pos` is the last thing inside a closed quotation (only
+// spaces between it and the closing mark): the offset past that mark; 0
+// otherwise.
+size_t EndsQuote(const std::vector<QuoteSpan>& qs, size_t pos) {
+  auto it = std::upper_bound(qs.begin(), qs.end(), pos, [](size_t p, const QuoteSpan& q) { return p < q.open; });
+  if (it == qs.begin()) return 0;
+  --it;
+  return it->closed && pos > it->open && pos + 1 == it->end ? it->after : 0;
+}
+
 std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<QuoteSpan>& qs,
                                    const PatternSet& words) {
   std::vector<size_t> starts{0};
@@ -144,8 +154,12 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
       continue;
     }
     if (c != '.' && c != '!' && c != '?') continue;
-    if (InsideQuote(qs, i)) continue;
-    size_t j = i + 1;
+    // a stop inside a quotation counts only as the quotation's last word
+    // before its closing mark: '... was "a precautionary measure." Republican
+    // senators said ...', « ... appel. » Le ministre ...
+    const size_t closing = InsideQuote(qs, i) ? EndsQuote(qs, i) : i + 1;
+    if (closing == 0) continue;
+    size_t j = closing;
     // closing marks right after the stop belong to this sentence
     while (j < text.size()) {
       size_t p = j;

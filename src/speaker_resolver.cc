@@ -22,6 +22,24 @@ std::string_view StripPossessive(std::string_view tok, bool* possessive) {
   return tok;
 }
 
+// The length of a dateline opening `s` ("Geneva, March 3 (Reuters) - ",
+// "LONDON — ", "PARIS, 12 juillet – "), its dash and spaces included; 0 when
+// `s` opens otherwise. Without an agency in brackets, the place must be
+// written in capitals.
+size_t DatelineLength(std::string_view s) {
+  constexpr size_t kMaxPlace = 60;
+  for (std::string_view sep : {") - ", ") \u2014 ", ") \u2013 "})
+    if (size_t d = s.find(sep); d != std::string_view::npos && d < kMaxPlace + 20) return d + sep.size();
+  for (std::string_view sep : {" - ", " \u2014 ", " \u2013 "}) {
+    const size_t d = s.find(sep);
+    if (d == std::string_view::npos || d > kMaxPlace) continue;
+    const std::vector<Token> place = Tokenize(s.substr(0, d));
+    if (place.empty() || place[0].text.size() < 3 || !AllCaps(place[0].text)) continue;
+    return d + sep.size();
+  }
+  return 0;
+}
+
 }  // namespace
 
 SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
@@ -695,12 +713,14 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   size_t end = pos + phrase.size();
   // Comma-separated segments; leading adverbial ones ("Selon l'agence KCNA,",
   // "Interrogé sur ...,", "In a statement,") are skipped when more follow.
-  // "Geneva, March 3 (Reuters) - President John Carter": a dateline is not the subject
+  // "Geneva, March 3 (Reuters) - President John Carter", "LONDON — Britain's
+  // health secretary": a dateline is not the subject
   for (std::string_view sep : {") - ", ") \u2014 ", ") \u2013 "}) {
     std::string_view ph = text_.substr(pos, end - pos);
     if (size_t d = ph.rfind(sep); d != std::string_view::npos && d + sep.size() < ph.size())
       pos += d + sep.size();
   }
+  if (const size_t d = DatelineLength(text_.substr(pos, end - pos)); d > 0 && pos + d < end) pos += d;
   std::vector<std::pair<size_t, size_t>> segs;
   size_t b = pos;
   for (size_t i = pos; i < end; ++i) {
@@ -1093,6 +1113,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
     case Mention::kPronoun: {
       // « on » (ANONYMOUS) stands for no one in particular
       if (words_.IsWord(Lex::ANONYMOUS, m.text)) return s;
+      size_t taken_at = 0;  // where the candidate taken was noted
       for (size_t i = salient_.size(); i-- > 0;) {
         const Salient& c = salient_[i];
         if (c.pos >= m.pos) continue;
@@ -1102,10 +1123,13 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (m.plural && c.kind == "person") continue;
           if (!m.plural && c.kind == "group") continue;
         }
+        // « une habitante », "the company": no "they"
+        if (m.plural && c.entity < 0 && c.kind == "group" && SingularDescription(c.name)) continue;
         if (!m.plural && m.gender != Gender::kUnknown) {
           // an organisation by its grammatical gender (French: « la SNCF » ...
           // « Elle »; English articles give none, so "she" is never one)
           if (c.kind == "organisation" && c.gender == m.gender) {
+            taken_at = c.pos;
             s.name = c.name;
             s.kind = c.kind;
             s.entity = c.entity;
@@ -1122,6 +1146,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person" &&
             !(c.subject && MaybeOrganisation(c.entity, c.pos)))
           continue;  // "it"
+        taken_at = c.pos;
         s.name = c.name;
         s.kind = !m.plural && m.gender == Gender::kUnknown && c.kind == "person" ? "organisation" : c.kind;
         s.entity = c.entity;
@@ -1157,6 +1182,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // Nobody named: a description opening this sentence or one of the two
       // before ("La Première ministre a défendu … « … », a-t-elle déclaré").
       if (s.name.empty() && !m.plural && m.gender != Gender::kUnknown) s = DescriptionSubject(m.pos, m.gender);
+      // "They": persons in the plural opening a sentence nearer than any group noted
+      if (m.plural) {
+        size_t at = 0;
+        Speaker d = DescriptionSubject(m.pos, Gender::kUnknown, true, &at);
+        if (!d.name.empty() && (s.name.empty() || at > taken_at)) s = d;
+      }
       return s;  // empty when unresolved: no guess
     }
     case Mention::kDescription: {
@@ -1446,7 +1477,25 @@ Speaker SpeakerResolver::CountryPair(size_t pos) const {
   return s;
 }
 
-Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender) const {
+bool SpeakerResolver::SingularDescription(std::string_view name) const {
+  const std::vector<Token> toks = Tokenize(name);
+  if (toks.size() < 2) return false;
+  const std::string first = Fold(toks[0].text);
+  // the article says it: « un », « une », « le », « la », "a", "an", "one"
+  static constexpr std::string_view kSingular[] = {"un", "une", "le", "la", "l'", "a", "an", "one",
+                                                   "this", "that", "his", "her", "its", "son", "sa",
+                                                   "ce", "cet", "cette"};
+  for (std::string_view a : kSingular)
+    if (first == a) return true;
+  // "the company", "the spokesman" (not "the officials"): the last word
+  if (first == "the") {
+    const std::string last = Fold(toks.back().text);
+    return !last.ends_with('s');
+  }
+  return false;
+}
+
+Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plural, size_t* at) const {
   Speaker s;
   constexpr size_t kReach = 600;     // bytes back to the earliest sentence looked at
   constexpr size_t kPhrase = 120;    // bytes of a sentence's opening read
@@ -1470,10 +1519,18 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender) const {
     }
     std::string_view head = sentence.substr(0, kPhrase);
     // after a dateline: "PARIS (AFP) — La Première ministre …"
-    for (std::string_view sep : {") - ", ") \u2014 ", ") \u2013 "})
-      if (size_t d = head.find(sep); d != std::string_view::npos && d < 80) head = head.substr(d + sep.size());
+    head = head.substr(DatelineLength(head));
     const std::vector<Token> toks = Tokenize(head);
-    if (toks.size() < 2 || !words_.IsWord(Lex::DETERMINER, toks[0].text)) continue;
+    // (persons in the plural may come with no article: "Republican senators")
+    if (toks.size() < 2 || (!plural && !words_.IsWord(Lex::DETERMINER, toks[0].text))) continue;
+    // a person noun or title, in the plural when a group is looked for
+    // (« députés », "senators")
+    auto person = [&](const Token& t, LexMask c) {
+      if (!plural) return (c & kPerson) != 0;
+      const std::string f = Fold(t.text);
+      if (f.size() < 4 || (!f.ends_with('s') && !f.ends_with('x'))) return false;
+      return (words_.Classes(f.substr(0, f.size() - 1)) & kPerson) != 0;
+    };
     // the determiner, modifiers and a person noun or title, then at most a
     // complement brought in by a connector ("de l'Économie", "of the club")
     Gender g = Gender::kUnknown;
@@ -1487,18 +1544,19 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender) const {
       if (n > 0 && (c & kVerb)) break;
       if (g == Gender::kUnknown && (c & Bit(Lex::FEMALE))) g = Gender::kFemale;
       if (g == Gender::kUnknown && (c & Bit(Lex::MALE))) g = Gender::kMale;
-      if (c & kPerson) { last_person = n; continue; }
-      if (last_person == 0) { named |= n > 0 && toks[n].upper; continue; }
+      if (person(toks[n], c)) { last_person = n; continue; }
+      if (plural && n >= 3 && last_person == 0) break;  // no article: the head comes at once
+      if (last_person == 0) { named |= n > 0 && toks[n].upper && words_.IsWord(Lex::DETERMINER, toks[0].text); continue; }
       break;  // the word after the head
     }
-    if (last_person == 0) continue;
+    if (last_person == 0 && !(plural && n > 0 && person(toks[0], words_.ClassesOfWord(toks[0].text)))) continue;
     // a name right after the head ("le président Macron"): the salient subjects had their chance
     if (named || (last_person + 1 < toks.size() && toks[last_person + 1].upper &&
                   !(words_.ClassesOfWord(toks[last_person + 1].text) & kPerson)))
       continue;
     // the nearest description is someone else, or may be: only a known,
     // agreeing gender (« la Première ministre » … « elle ») is taken
-    if (g != gender) return s;
+    if (!plural && g != gender) return s;
     size_t end = toks[last_person].end;
     if (last_person + 1 < toks.size() &&
         (words_.ClassesOfWord(toks[last_person + 1].text) & (Bit(Lex::NAME_CONNECTOR) | Bit(Lex::PREPOSITION)))) {
@@ -1509,7 +1567,8 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender) const {
       }
     }
     s.name = std::string(head.substr(0, end));
-    s.kind = "person";
+    if (at) *at = static_cast<size_t>(head.data() - text_.data());
+    s.kind = plural ? "group" : "person";
     s.confidence = 0.45;
     return s;
   }

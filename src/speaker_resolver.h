@@ -124,8 +124,14 @@ class SpeakerResolver {
   // sentence holding `pos` or one of the two before (no further back than a
   // quotation or the paragraph before), when it is the nearest such
   // description and its article or nouns give the same gender; unresolved
-  // otherwise.
-  Speaker DescriptionSubject(size_t pos, Gender gender) const;
+  // otherwise. With `plural` (ils, they): the description of persons in the
+  // plural instead (« Les députés de l'opposition », "Republican senators"),
+  // any gender, as a group.
+  // *at (when given) is where the description starts.
+  Speaker DescriptionSubject(size_t pos, Gender gender, bool plural = false, size_t* at = nullptr) const;
+  // Whether a noted description speaker is one person or thing: « une
+  // habitante », "the company" (not "the officials").
+  bool SingularDescription(std::string_view name) const;
   // Whether entity `i`, taken for a person, may be an organisation named by
   // one word that nothing marks as a person's ("Boeing said ... the
   // company", "It"): no given name, title, description, sex or fuller form,
