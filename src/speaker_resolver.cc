@@ -1197,6 +1197,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       std::vector<std::string> words;
       auto dt = Tokenize(m.text);
       bool head_upper = false;
+      bool possessor = false;  // "the mayor's office": someone's, not any office
       for (size_t i = 0; i < dt.size(); ++i) {
         std::string f = Fold(dt[i].text);
         if (words_.HasWord(Lex::DETERMINER, f)) continue;
@@ -1207,6 +1208,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         StripPossessive(dt[i].text, &possessive);
         if (possessive && i + 1 < dt.size()) {
           words.clear();
+          possessor = true;
           continue;
         }
         if (words.empty())  // capitalised other than as the sentence's first word
@@ -1275,7 +1277,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       };
       bool proper = std::any_of(dt.begin(), dt.end(),
                                 [&](const Token& t) { return t.upper && &t != &dt[0] && !title_word(t.text); });
-      if (!words.empty() && !proper && words_.HasWord(Lex::ORG_WORD, words[0])) {
+      if (!words.empty() && !proper && !possessor && words_.HasWord(Lex::ORG_WORD, words[0])) {
         // "the ministry" after "the Health Ministry said": an organisation whose
         // name holds the noun comes first, before any later one
         for (size_t i = salient_.size(); i-- > 0;) {
@@ -1342,7 +1344,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           const bool described = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return std::find(cd.begin(), cd.end(), w) != cd.end();
           });
-          if (titled && !described) continue;
+          // "the spokesperson" speaks for someone: not the person last named
+          // unless the article called them so
+          const bool delegate = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+            return words_.HasWord(Lex::DELEGATE, w);
+          });
+          if ((titled || delegate) && !described) continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
