@@ -787,6 +787,21 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     }
   }
 
+  // « X a déclaré …, avant d'ajouter : « … » », "…, adding: "…"": the words
+  // between two quotes end with a clause of the same subject (an infinitive
+  // after « avant de », or a CONTINUE gerund such as "adding", « ajoutant »)
+  auto same_subject_goes_on = [&](std::string_view gap) {
+    const auto gt = Tokenize(gap);
+    for (size_t i = 0; i < gt.size(); ++i) {
+      const std::string f = Fold(gt[i].text);
+      if (f == "avant" && i + 1 < gt.size()) {
+        const std::string n = Fold(gt[i + 1].text);
+        if (n == "de" || n == "d'" || n == "d\u2019") return true;
+      }
+      if (f.size() > 5 && (f.ends_with("ing") || f.ends_with("ant")) && ps.HasWord(Lex::CONTINUE, f)) return true;
+    }
+    return false;
+  };
   // Incises and quote pairs in one sentence share the speaker found for either.
   for (size_t qi = 0; qi < work.size(); ++qi) {
     Work& w = work[qi];
@@ -798,7 +813,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       // only when little more than the other's attribution separates them
       size_t gb = d < qi ? o.span.after : w.span.after;
       size_t ge = d < qi ? w.span.open : o.span.open;
-      if (ge < gb || CountTokens(text.substr(gb, ge - gb)) > 8) continue;
+      if (ge < gb) continue;
+      const std::string_view gap = text.substr(gb, ge - gb);
+      if (CountTokens(gap) > 8 && !(d < qi && CountTokens(gap) <= 40 && same_subject_goes_on(gap))) continue;
       Candidate c = o.best;
       c.score *= 0.9;
       static const Rule kIncise{"incise", "", 0, RuleScope::kBefore, 0.8, nullptr, 0, 0, 0};
