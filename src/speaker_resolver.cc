@@ -309,6 +309,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // Titles and suffixes: "Deputy Minister Alexander Chupriyan QC" -> "Alexander Chupriyan".
     auto is_title = [&](size_t i) {
       if (run_mask(i) & Bit(Lex::TITLE)) return true;
+      // "Farmer Oleksandr Kovalenko, 61, says": an occupation opening a
+      // sentence before a full name
+      if (i == 0 && run.size() >= 3 && (run_mask(0) & Bit(Lex::PERSON_NOUN)) && sentence_initial(start)) return true;
       const std::string_view f = fold_run(i);
       size_t dash = f.find('-');
       return dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash));
