@@ -1052,7 +1052,11 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     auto kind_before_relay = [&](const ViaHit& h) {
       if (gazetteer_->FindIn(h.name, nullptr)) return false;
       return std::any_of(hits.begin(), hits.end(), [&](const ViaHit& o) {
-        if (&o == &h || !gazetteer_->FindIn(o.name, nullptr)) return false;
+        // (a relay of the gazetteer, or a capitalised name the kind announces:
+        // « la télévision publique Rossiya 1 »)
+        if (&o == &h || o.name.empty()) return false;
+        if (!gazetteer_->FindIn(o.name, nullptr) &&
+            !(o.begin >= h.end && [&] { size_t p = 0; return IsUpper(NextCodePoint(o.name, p)); }())) return false;
         if (o.begin <= h.begin && o.end > h.end) return true;  // read as one phrase by another rule
         return o.begin >= h.end && o.begin <= h.end + 2 &&
                TrimSpaces(std::string_view(masked).substr(h.end, o.begin - h.end)).empty();
