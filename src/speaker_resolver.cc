@@ -576,10 +576,22 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     size_t se = s + 1 < sentence_starts.size() ? sentence_starts[s + 1] : text_.size();
     while (ni < names_.size() && names_[ni].begin < sb) ++ni;
     const NameSpan* subject = nullptr;
+    // a name after the sentence's verb is its object, not its subject: « Le
+    // film « … » a remporté la Palme d'or », "The film has won the Palme"
+    auto after_verb = [&](size_t pos) {
+      auto t = std::lower_bound(toks.begin(), toks.end(), sb, [](const Token& x, size_t p) { return x.begin < p; });
+      for (; t != toks.end() && t->begin < pos; ++t) {
+        const size_t k = static_cast<size_t>(t - toks.begin());
+        if (!t->upper && (mask_of(k) & (Bit(Lex::AUX) | Bit(Lex::COPULA))) && !inside_quote(k)) return true;
+      }
+      return false;
+    };
+    bool verb_seen = false;  // no subject then, but clauses may have theirs
     for (size_t j = ni; j < names_.size() && names_[j].begin < se; ++j) {
       const NameSpan& n = names_[j];
       if (n.after_preposition || n.possessive) continue;
-      if (!subject) {
+      if (!subject && !verb_seen && after_verb(n.begin)) verb_seen = true;
+      if (!subject && !verb_seen) {
         subject = &n;
         // advance over modifier-only gaps to the head name
         for (;;) {
@@ -613,7 +625,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         }
         continue;
       }
-      if (&n <= subject) continue;
+      if (subject && &n <= subject) continue;
       if (FollowedByVerb(n.end)) note(n);
     }
   }
