@@ -177,7 +177,9 @@ std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<Quot
     if (!space || k >= text.size() || text[k] == '\n') continue;
     size_t p = k;
     char32_t next = NextCodePoint(text, p);
-    if (!(IsUpper(next) || IsDigit(next) || next == 0xAB || next == 0x201C || next == '"')) continue;
+    if (!(IsUpper(next) || IsDigit(next) || next == 0xAB || next == 0x201C || next == '"' || next == 0x2018 ||
+          next == 0x201E || next == 0x2039))
+      continue;
     if (c == '.') {
       // abbreviation or initial before the dot?
       size_t w = i;
