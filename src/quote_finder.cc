@@ -24,10 +24,15 @@ bool IsOpeningContext(char32_t prev) {
 std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
   std::vector<QuoteSpan> out;
   size_t para_begin = 0;
+  // The opening mark of a quote the paragraph before left open (0: none),
+  // and the index of that quote in `out`.
+  char32_t carried = 0;
+  size_t carried_index = 0;
   while (para_begin <= text.size()) {
     size_t para_end = text.find('\n', para_begin);
     if (para_end == std::string_view::npos) para_end = text.size();
     std::vector<Open> stack;
+    const size_t first_out = out.size();
     auto emit = [&](const Open& o, size_t close_pos, size_t after, bool closed) {
       QuoteSpan q;
       q.open = o.pos;
@@ -79,6 +84,15 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
             return true;
           }
         }
+        // A quote the paragraph before left open, going on here without
+        // being reopened: « … (paragraph) … », a-t-il dit. Its first mark
+        // closes it.
+        if (stack.empty() && carried && out.size() == first_out && pred(carried)) {
+          out[carried_index].continued = true;
+          emit(Open{carried, para_begin, para_begin}, pos, i, true);
+          carried = 0;
+          return true;
+        }
         return false;
       };
       switch (c) {
@@ -118,11 +132,17 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
         default: break;
       }
     }
+    // (a blank line between the two paragraphs keeps the carried quote)
+    if (!TrimSpaces(text.substr(para_begin, para_end - para_begin)).empty()) carried = 0;
     if (!stack.empty()) {
       // Left open at the paragraph's end: the quote ends here.
       Open o = stack.front();
       size_t e = para_end;
       emit(o, e, e, false);
+      if (!out.empty() && out.back().open == o.pos && (o.mark == 0xAB || o.mark == 0x201C || o.mark == '"')) {
+        carried = o.mark;
+        carried_index = out.size() - 1;
+      }
       // Does the next paragraph reopen with the same mark?
       size_t np = para_end + 1;
       while (np < text.size() && text[np] == '\n') ++np;
