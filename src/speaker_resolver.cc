@@ -24,12 +24,17 @@ std::string_view StripPossessive(std::string_view tok, bool* possessive) {
 
 // The length of a dateline opening `s` ("Geneva, March 3 (Reuters) - ",
 // "LONDON — ", "PARIS, 12 juillet – "), its dash and spaces included; 0 when
-// `s` opens otherwise. Without an agency in brackets, the place must be
-// written in capitals.
-size_t DatelineLength(std::string_view s) {
+// `s` opens otherwise. The brackets must hold a relay of the gazetteer (not
+// « Le député Jean Dupont (Renaissance) — élu … — »); without one, the place
+// must be written in capitals.
+size_t DatelineLength(std::string_view s, const Gazetteer& relays) {
   constexpr size_t kMaxPlace = 60;
   for (std::string_view sep : {") - ", ") \u2014 ", ") \u2013 "})
-    if (size_t d = s.find(sep); d != std::string_view::npos && d < kMaxPlace + 20) return d + sep.size();
+    if (size_t d = s.find(sep); d != std::string_view::npos && d < kMaxPlace + 20) {
+      const size_t open = s.rfind('(', d);
+      if (open != std::string_view::npos && relays.Find(TrimSpaces(s.substr(open + 1, d - open - 1))))
+        return d + sep.size();
+    }
   for (std::string_view sep : {" - ", " \u2014 ", " \u2013 "}) {
     const size_t d = s.find(sep);
     if (d == std::string_view::npos || d > kMaxPlace) continue;
@@ -505,11 +510,27 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           after_prep = true;
       }
     }
-    // "(Safran)", "(Reuters)": a name in brackets annotates the one before
-    size_t lb = toks[start].begin, rb = toks[end - 1].end;
-    while (lb > 0 && text_[lb - 1] == ' ') --lb;
-    while (rb < text_.size() && text_[rb] == ' ') ++rb;
-    bool parens = lb > 0 && text_[lb - 1] == '(' && rb < text_.size() && text_[rb] == ')';
+    // "(Safran)", "(Reuters)", "(D-N.Y.)": a name in brackets annotates the
+    // one before (a bracket open before it and closed after it, close by, on
+    // its line)
+    bool parens = false;
+    {
+      constexpr size_t kNear = 40;
+      size_t lb = toks[start].begin, rb = toks[end - 1].end;
+      for (size_t n = 0; lb > 0 && n < kNear; --lb, ++n) {
+        const char c = text_[lb - 1];
+        if (c == '(') { parens = true; break; }
+        if (c == ')' || c == '\n') break;
+      }
+      if (parens) {
+        parens = false;
+        for (size_t n = 0; rb < text_.size() && n < kNear; ++rb, ++n) {
+          const char c = text_[rb];
+          if (c == ')') { parens = true; break; }
+          if (c == '(' || c == '\n') break;
+        }
+      }
+    }
     names_.push_back({toks[start].begin, toks[end - 1].end, name_begin, ent, after_prep, possessive, parens});
     k = end;
   }
@@ -730,16 +751,20 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   // "Interrogé sur ...,", "In a statement,") are skipped when more follow.
   // "Geneva, March 3 (Reuters) - President John Carter", "LONDON — Britain's
   // health secretary": a dateline is not the subject
-  for (std::string_view sep : {") - ", ") \u2014 ", ") \u2013 "}) {
-    std::string_view ph = text_.substr(pos, end - pos);
-    if (size_t d = ph.rfind(sep); d != std::string_view::npos && d + sep.size() < ph.size())
-      pos += d + sep.size();
-  }
-  if (const size_t d = DatelineLength(text_.substr(pos, end - pos)); d > 0 && pos + d < end) pos += d;
+  if (const size_t d = DatelineLength(text_.substr(pos, end - pos), relays_); d > 0 && pos + d < end) pos += d;
   std::vector<std::pair<size_t, size_t>> segs;
   size_t b = pos;
   for (size_t i = pos; i < end; ++i) {
-    if (text_[i] == ',') { segs.push_back({b, i}); b = i + 1; }
+    if (text_[i] == ',') { segs.push_back({b, i}); b = i + 1; continue; }
+    // a dash between spaces sets off an aside as commas do: « Le député —
+    // élu depuis 2017 — a déclaré », "The senator — who chairs … — said"
+    for (std::string_view dash : {" \u2014 ", " \u2013 "})
+      if (text_.compare(i, dash.size(), dash) == 0 && i + dash.size() <= end) {
+        segs.push_back({b, i});
+        b = i + dash.size();
+        i = b - 1;
+        break;
+      }
   }
   segs.push_back({b, end});
   size_t first = 0;
@@ -1008,6 +1033,10 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     }
   }
   for (size_t s = first + 1; s < segs.size(); ++s) {
+    // "The senator, who chairs the Finance Committee, said": a relative
+    // clause's names are not the subject's
+    auto st = Tokenize(text_.substr(segs[s].first, segs[s].second - segs[s].first));
+    if (!st.empty() && words_.IsWord(Lex::RELATIVE, st[0].text)) continue;
     auto app = names_in(segs[s].first, segs[s].second, false);
     if (!app.empty()) return as_name(app.front());
   }
@@ -1541,7 +1570,7 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
     }
     std::string_view head = sentence.substr(0, kPhrase);
     // after a dateline: "PARIS (AFP) — La Première ministre …"
-    head = head.substr(DatelineLength(head));
+    head = head.substr(DatelineLength(head, relays_));
     const std::vector<Token> toks = Tokenize(head);
     // (persons in the plural may come with no article: "Republican senators")
     if (toks.size() < 2 || (!plural && !words_.IsWord(Lex::DETERMINER, toks[0].text))) continue;
