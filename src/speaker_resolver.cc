@@ -1226,6 +1226,15 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // Nobody named: a description opening this sentence or one of the two
       // before ("La Première ministre a défendu … « … », a-t-elle déclaré").
       if (s.name.empty() && !m.plural && m.gender != Gender::kUnknown) s = DescriptionSubject(m.pos, m.gender);
+      // … or of an organisation ("The ministry issued a statement. "…," it
+      // read", « Le ministère a publié un communiqué. « … », a-t-il indiqué »:
+      // "it" any, « il » and « elle » by the article's gender)
+      // (nearer than any candidate taken above)
+      if (!m.plural) {
+        size_t at = 0;
+        Speaker d = DescriptionSubject(m.pos, m.gender, false, &at, true);
+        if (!d.name.empty() && (s.name.empty() || at > taken_at)) s = d;
+      }
       // "They": persons in the plural opening a sentence nearer than any group noted
       if (m.plural) {
         size_t at = 0;
@@ -1546,7 +1555,8 @@ bool SpeakerResolver::SingularDescription(std::string_view name) const {
   return false;
 }
 
-Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plural, size_t* at) const {
+Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plural, size_t* at,
+                                            bool organisation) const {
   Speaker s;
   constexpr size_t kReach = 600;     // bytes back to the earliest sentence looked at
   constexpr size_t kPhrase = 120;    // bytes of a sentence's opening read
@@ -1554,7 +1564,8 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
   constexpr LexMask kVerb = Bit(Lex::AUX) | Bit(Lex::COPULA) | Bit(Lex::CUE_FIN) | Bit(Lex::CUE_FIN_AFTER) |
                             Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_PP) | Bit(Lex::CLITIC) |
                             Bit(Lex::RELATIVE);
-  constexpr LexMask kPerson = Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN);
+  // the head nouns looked for: of persons, or of organisations
+  const LexMask kPerson = organisation ? Bit(Lex::ORG_WORD) : Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN);
   auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), pos);
   int paragraphs = 0;  // paragraph breaks crossed
   for (int back = 0; back < 3 && it != sentence_starts_.begin(); ++back) {
@@ -1619,7 +1630,13 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
     }
     s.name = std::string(head.substr(0, end));
     if (at) *at = static_cast<size_t>(head.data() - text_.data());
-    s.kind = plural ? "group" : "person";
+    // an institution with its proper complement is a name: « le ministère des
+    // Affaires étrangères » -> « ministère des Affaires étrangères »
+    if (organisation && words_.IsWord(Lex::DETERMINER, toks[0].text) &&
+        std::any_of(toks.begin() + static_cast<long>(last_person) + 1, toks.end(),
+                    [&](const Token& t) { return t.upper && t.end <= end; }))
+      s.name = std::string(head.substr(toks[1].begin, end - toks[1].begin));
+    s.kind = organisation ? "organisation" : plural ? "group" : "person";
     s.confidence = 0.45;
     return s;
   }

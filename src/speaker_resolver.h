@@ -128,7 +128,10 @@ class SpeakerResolver {
   // plural instead (« Les députés de l'opposition », "Republican senators"),
   // any gender, as a group.
   // *at (when given) is where the description starts.
-  Speaker DescriptionSubject(size_t pos, Gender gender, bool plural = false, size_t* at = nullptr) const;
+  // With `organisation`: the description of an organisation instead (« Le
+  // ministère des Affaires étrangères », "The ministry").
+  Speaker DescriptionSubject(size_t pos, Gender gender, bool plural = false, size_t* at = nullptr,
+                             bool organisation = false) const;
   // Whether a noted description speaker is one person or thing: « une
   // habitante », "the company" (not "the officials").
   bool SingularDescription(std::string_view name) const;
