@@ -237,8 +237,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         bool prev_given = (mask_of(end - 1) & kGiven) != 0;
         // "la députée LFI Manon Aubry": a party's acronym before a given name too
         const bool acronym = AllCaps(toks[end - 1].text);
+        // (a word alone opening the run is a given name the lexicon lacks,
+        // "Luiz Ignacio Silva", unless the run is a complement: "de Jababeka")
+        const bool governed = start > 0 && (mask_of(start - 1) & (Bit(Lex::PREPOSITION) | Bit(Lex::DETERMINER)));
+        size_t proper = start;  // the run's first word after its titles
+        while (proper < end && (mask_of(proper) & Bit(Lex::TITLE))) ++proper;
         if (given && !prev_given &&
-            (acronym || (fp.size() >= 4 && !(mask_of(end - 1) & Bit(Lex::TITLE)))))
+            (acronym || (fp.size() >= 4 && !(mask_of(end - 1) & Bit(Lex::TITLE)) && (governed || end - proper >= 2))))
           break;
       }
       bool relay_break = false;
@@ -703,7 +708,7 @@ const std::vector<int>& SpeakerResolver::FullerForms(int entity) const {
     bool longer = e.tokens.size() > m.tokens.size() ||
                   (initials && e.tokens.size() == m.tokens.size() &&
                    std::none_of(e.tokens.begin(), e.tokens.end(), [](const std::string& t) { return t.size() == 1; }));
-    if (longer && e.tokens.size() <= 4) {
+    if (longer && e.tokens.size() <= 6) {
       for (size_t s = 0; s + m.tokens.size() <= e.tokens.size() && !match; ++s) {
         bool ok = true;
         for (size_t j = 0; j < m.tokens.size() && ok; ++j) {
@@ -711,8 +716,12 @@ const std::vector<int>& SpeakerResolver::FullerForms(int entity) const {
           const std::string& b = e.tokens[s + j];
           ok = a == b || (a.size() == 1 && !b.empty() && b[0] == a[0]);
         }
-        // only as first-name or surname part: at the start or reaching the end
-        match = ok && (s == 0 || s + m.tokens.size() == e.tokens.size());
+        // only as first-name or surname part: at the start or reaching the
+        // end; in a long name, one word anywhere ("Lula" of "Luiz Inácio
+        // Lula da Silva")
+        match = ok && (s == 0 || s + m.tokens.size() == e.tokens.size() ||
+                       (m.tokens.size() == 1 && e.tokens.size() >= 4 && m.tokens[0].size() >= 3 &&
+                        !words_.HasWord(Lex::NAME_CONNECTOR, m.tokens[0])));
       }
     }
     if (!match && acronym && e.tokens.size() >= 2) {
