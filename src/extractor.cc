@@ -542,6 +542,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       }
       if (r.speaker_group && g[r.speaker_group].data()) {
         std::string_view sp(g[r.speaker_group].data(), g[r.speaker_group].size());
+        // "Photo: "Flooded street" by AFP", « Lire aussi : « … » »: a caption's
+        // or a page's label is no speaker (CAPTION)
+        if (ps.HasWord(Lex::CAPTION, Fold(TrimSpaces(sp)))) continue;
         // « ... » tandis que X a dit / "..." while X wrote: a new clause, not this quote's attribution
         if (r.scope == RuleScope::kAfter) {
           // "..., one resident told the BBC": a verb whose object follows it
@@ -838,7 +841,10 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     auto ltoks = Tokenize(left);
     std::string prev = ltoks.empty() ? "" : Fold(ltoks.back().text);
     std::string prev2 = ltoks.size() < 2 ? "" : Fold(ltoks[ltoks.size() - 2].text);
-    bool naming = ps.HasWord(Lex::NAMING, prev) || ps.HasWord(Lex::NAMING, prev2 + " " + prev) ||
+    // (a caption's label opening the sentence: "Photo: "Flooded street"")
+    const bool label = ltoks.size() <= 3 && !ltoks.empty() &&
+                       (ps.HasWord(Lex::CAPTION, prev) || ps.HasWord(Lex::CAPTION, prev2 + " " + prev));
+    bool naming = label || ps.HasWord(Lex::NAMING, prev) || ps.HasWord(Lex::NAMING, prev2 + " " + prev) ||
                   ps.HasWord(Lex::WORK_WORD, prev) ||
                   (ps.HasWord(Lex::DETERMINER, prev) && ps.HasWord(Lex::WORK_WORD, prev2));
     // « s'est dit « profondément alarmé » »: the naming word is the speech

@@ -67,7 +67,7 @@ namespace quotetrail {
 // the classes of a word are one hash lookup and a class test is a bit test. A
 // Lex whose file a language lacks is an empty class. A lexicon of lines
 // "form|form..." (COUNTRY) gives its class to each form.
-#define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) X(CIRCUMSTANCE) \
+#define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) X(CAPTION) X(CIRCUMSTANCE) \
   X(CLAIM_FINITE) X(CLAIM_JOIN) X(CLAIM_NOT_SUBJ) X(CLAIM_SUBORD) X(CLAUSE_START) X(CLITIC) \
   X(COMMON_CAP) X(CONJUNCTION) X(CONTINUE) X(COPULA) X(COUNTRY) X(COUNTRY_PAIR) X(CUE_FIN) X(CUE_FIN_AFTER) X(CUE_OBJECT) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
   X(DELEGATE) X(DESC_SYNONYM) X(DETECT) X(DETERMINER) X(DOC_WORD) X(FEMALE) X(FIRST_FEMALE) X(FIRST_MALE) X(GEO_WORD) \
