@@ -245,6 +245,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         if (given && !prev_given &&
             (acronym || (fp.size() >= 4 && !(mask_of(end - 1) & Bit(Lex::TITLE)) && (governed || end - proper >= 2))))
           break;
+        // "L'attaquant du PSG Kylian Mbappé": an acronym alone in a complement
+        // before a name of two words is the complement
+        if (acronym && governed && end - proper == 1 && toks[end - 1].text.size() >= 2 && !AllCaps(toks[end].text) &&
+            !AllCaps(toks[end + 1].text))
+          break;
       }
       bool relay_break = false;
       if (end - start <= 4) {
