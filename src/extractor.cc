@@ -867,8 +867,13 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     std::string_view after = text.substr(q.after, std::min<size_t>(40, text.size() - q.after));
     auto atoks = Tokenize(after);
     // or capitalised itself right before a name ("Obama raille « Coach » Romney")
-    const bool name_follows = !atoks.empty() && atoks.front().upper &&
-                              TrimSpaces(text.substr(q.after, atoks.front().begin)).empty();
+    // (on the same line, and not after a quote that ends its sentence: "Cullen
+    // said: "Yes." (paragraph) He left." is no nickname)
+    const std::string_view inner_end = TrimSpaces(inner);
+    const bool ends_sentence_inside = !inner_end.empty() && std::string_view(".!?").find(inner_end.back()) != std::string_view::npos;
+    const bool name_follows = !atoks.empty() && atoks.front().upper && !ends_sentence_inside &&
+                              TrimSpaces(text.substr(q.after, atoks.front().begin)).empty() &&
+                              text.substr(q.after, atoks.front().begin).find('\n') == std::string_view::npos;
     bool nickname = n <= 2 && name_follows && ((!ltoks.empty() && ltoks.back().upper) || title_case);
     bool attributed_close = w.attributed && w.best.rule && w.best.rule->confidence >= 0.85 &&
                             !w.best.speaker.name.empty();
