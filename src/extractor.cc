@@ -121,8 +121,6 @@ std::string Extractor::DetectFromTokens(const Article& a, const std::vector<Toke
 
 namespace {
 
-// Sentence starts: paragraph starts, and after . ! ? followed by spaces and an
-// upper-case letter, digit or opening mark, outside quotes and abbreviations.
 // When the stop at `pos` is the last thing inside a closed quotation (only
 // spaces between it and the closing mark): the offset past that mark; 0
 // otherwise.
@@ -133,6 +131,9 @@ size_t EndsQuote(const std::vector<QuoteSpan>& qs, size_t pos) {
   return it->closed && pos > it->open && pos + 1 == it->end ? it->after : 0;
 }
 
+// Sentence starts: paragraph starts, and after . ! ? followed by spaces and an
+// upper-case letter, digit or opening mark, outside quotes (but for a stop
+// that ends a quotation) and abbreviations.
 std::vector<size_t> SentenceStarts(std::string_view text, const std::vector<QuoteSpan>& qs,
                                    const PatternSet& words) {
   std::vector<size_t> starts{0};
@@ -394,7 +395,10 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         if (v.starts_with(article)) v = TrimSpaces(v.substr(article.size()));
       for (const auto& t : toks) {
         std::string f = Fold(t.text);
-        if (t.upper && f != "the" && f != "le" && f != "la" && f != "les" && f != "l'") return std::string(v);
+        // (a day or a month is no outlet: "told the agency Monday")
+        if (t.upper && f != "the" && f != "le" && f != "la" && f != "les" && f != "l'" &&
+            !ps.HasWord(Lex::COMMON_CAP, f))
+          return std::string(v);
       }
     }
     return "";
