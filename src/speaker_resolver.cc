@@ -1259,6 +1259,20 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
     }
     case Mention::kDescription: {
       // "Les deux pays": the two countries the article is about
+      // "the two leaders", « les deux hommes »: the pair last named as a subject
+      // ("Emmanuel Macron and Olaf Scholz met …")
+      if (words_.HasWord(Lex::PERSON_PAIR, Fold(TrimSpaces(m.text)))) {
+        for (size_t i = salient_.size(); i-- > 0;) {
+          const Salient& c = salient_[i];
+          if (c.pos >= m.pos) continue;
+          if (m.pos - c.pos > 3000) break;
+          if (c.entity >= 0 || c.kind != "group" || c.name.find("; ") == std::string::npos) continue;
+          s.name = c.name;
+          s.kind = c.kind;
+          s.confidence = 0.6;
+          return s;
+        }
+      }
       if (words_.HasWord(Lex::COUNTRY_PAIR, Fold(TrimSpaces(m.text))))
         if (Speaker pair = CountryPair(m.pos); !pair.name.empty()) return pair;
       std::vector<std::string> words;
