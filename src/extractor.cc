@@ -815,16 +815,27 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   for (size_t qi = 0; qi < work.size(); ++qi) {
     Work& w = work[qi];
     if (w.attributed && !w.best.speaker.name.empty()) continue;
+    // « … », explique X. Et d'ajouter : « … »: a sentence of « Et de » and an
+    // infinitive alone goes on with the speaker of the quote before it
+    bool et_de = false;
+    {
+      const auto lt = Tokenize(text.substr(w.sent_b, w.span.open - w.sent_b));
+      if (lt.size() == 3) {
+        const std::string f1 = Fold(lt[1].text);
+        et_de = Fold(lt[0].text) == "et" && (f1 == "de" || f1 == "d'" || f1 == "d\u2019");
+      }
+    }
     for (size_t d : {qi - 1, qi + 1}) {
       if (d >= work.size()) continue;
       Work& o = work[d];
-      if (!o.attributed || o.best.speaker.name.empty() || o.sent_b != w.sent_b) continue;
+      const bool goes_on = et_de && d < qi && o.span.para_begin == w.span.para_begin;
+      if (!o.attributed || o.best.speaker.name.empty() || (o.sent_b != w.sent_b && !goes_on)) continue;
       // only when little more than the other's attribution separates them
       size_t gb = d < qi ? o.span.after : w.span.after;
       size_t ge = d < qi ? w.span.open : o.span.open;
       if (ge < gb) continue;
       const std::string_view gap = text.substr(gb, ge - gb);
-      if (CountTokens(gap) > 8 && !(d < qi && CountTokens(gap) <= 40 && same_subject_goes_on(gap))) continue;
+      if (CountTokens(gap) > 8 && !(d < qi && CountTokens(gap) <= 40 && (goes_on || same_subject_goes_on(gap)))) continue;
       Candidate c = o.best;
       c.score *= 0.9;
       static const Rule kIncise{"incise", "", 0, RuleScope::kBefore, 0.8, nullptr, 0, 0, 0};
