@@ -835,7 +835,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       size_t ge = d < qi ? w.span.open : o.span.open;
       if (ge < gb) continue;
       const std::string_view gap = text.substr(gb, ge - gb);
-      if (CountTokens(gap) > 8 && !(d < qi && CountTokens(gap) <= 40 && (goes_on || same_subject_goes_on(gap)))) continue;
+      const size_t gap_words = CountTokens(gap);
+      if (gap_words > 8 && !(d < qi && gap_words <= 40 && (goes_on || same_subject_goes_on(gap)))) continue;
       Candidate c = o.best;
       c.score *= 0.9;
       static const Rule kIncise{"incise", "", 0, RuleScope::kBefore, 0.8, nullptr, 0, 0, 0};
@@ -1077,14 +1078,17 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     };
     // "told state news agency Tass": the kind of medium right before a
     // relay's name is that relay, not a channel of its own
+    auto starts_upper = [](std::string_view s) {
+      size_t p = 0;
+      return !s.empty() && IsUpper(NextCodePoint(s, p));
+    };
     auto kind_before_relay = [&](const ViaHit& h) {
       if (gazetteer_->FindIn(h.name, nullptr)) return false;
       return std::any_of(hits.begin(), hits.end(), [&](const ViaHit& o) {
         // (a relay of the gazetteer, or a capitalised name the kind announces:
         // « la télévision publique Rossiya 1 »)
-        if (&o == &h || o.name.empty()) return false;
-        if (!gazetteer_->FindIn(o.name, nullptr) &&
-            !(o.begin >= h.end && [&] { size_t p = 0; return IsUpper(NextCodePoint(o.name, p)); }())) return false;
+        if (&o == &h) return false;
+        if (!gazetteer_->FindIn(o.name, nullptr) && !(o.begin >= h.end && starts_upper(o.name))) return false;
         if (o.begin <= h.begin && o.end > h.end) return true;  // read as one phrase by another rule
         return o.begin >= h.end && o.begin <= h.end + 2 &&
                TrimSpaces(std::string_view(masked).substr(h.end, o.begin - h.end)).empty();

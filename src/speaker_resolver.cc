@@ -609,13 +609,23 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     const NameSpan* subject = nullptr;
     // a name after the sentence's verb is its object, not its subject: « Le
     // film « … » a remporté la Palme d'or », "The film has won the Palme"
+    // (the sentence's first auxiliary or copula outside quotes, found once,
+    // when a name asks)
+    size_t first_verb = std::string::npos;
+    bool verb_looked = false;
     auto after_verb = [&](size_t pos) {
-      auto t = std::lower_bound(toks.begin(), toks.end(), sb, [](const Token& x, size_t p) { return x.begin < p; });
-      for (; t != toks.end() && t->begin < pos; ++t) {
-        const size_t k = static_cast<size_t>(t - toks.begin());
-        if (!t->upper && (mask_of(k) & (Bit(Lex::AUX) | Bit(Lex::COPULA))) && !inside_quote(k)) return true;
+      if (!verb_looked) {
+        verb_looked = true;
+        auto t = std::lower_bound(toks.begin(), toks.end(), sb, [](const Token& x, size_t p) { return x.begin < p; });
+        for (; t != toks.end() && t->begin < se; ++t) {
+          const size_t k = static_cast<size_t>(t - toks.begin());
+          if (!t->upper && (mask_of(k) & (Bit(Lex::AUX) | Bit(Lex::COPULA))) && !inside_quote(k)) {
+            first_verb = t->begin;
+            break;
+          }
+        }
       }
-      return false;
+      return first_verb < pos;
     };
     bool verb_seen = false;  // no subject then, but clauses may have theirs
     for (size_t j = ni; j < names_.size() && names_[j].begin < se; ++j) {
