@@ -432,6 +432,21 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           continue;
         }
       }
+      // « le ministre de l'Intérieur Bruno Retailleau », « le porte-parole du
+      // Kremlin Dmitri Peskov »: a capitalised complement of a title (a
+      // preposition, maybe an article, one word) describes the name too
+      if (t.upper && b == start && back == 0) {
+        size_t p = b - 1;  // the preposition's index, after an article
+        if (p >= 1 && (mask_of(p - 1) & Bit(Lex::DETERMINER)) && !(mask_of(p - 1) & Bit(Lex::PREPOSITION))) --p;
+        if (p >= 2 && (mask_of(p - 1) & Bit(Lex::PREPOSITION)) && !toks[p - 1].upper &&
+            (mask_of(p - 2) & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN))) && !toks[p - 2].upper &&
+            TrimSpaces(text_.substr(toks[p - 2].end, t.begin - toks[p - 2].end)).find_first_of(",;:.") ==
+                std::string_view::npos) {
+          desc.emplace_back(fold_of(b - 1));
+          b = p - 1;  // on to the title
+          continue;
+        }
+      }
       // (and the capitalised word that qualifies a title right after it: "La
       // Première ministre Élisabeth Borne")
       const bool title_qualifier = t.upper && b < start && (mask_of(b) & Bit(Lex::TITLE));
@@ -1286,13 +1301,25 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (words_.HasWord(Lex::COUNTRY_PAIR, Fold(TrimSpaces(m.text))))
         if (Speaker pair = CountryPair(m.pos); !pair.name.empty()) return pair;
       std::vector<std::string> words;
+      // the content words of its complement: « le ministre de l'Intérieur »
+      std::vector<std::string> complement;
       auto dt = Tokenize(m.text);
       bool head_upper = false;
       bool possessor = false;  // "the mayor's office": someone's, not any office
       for (size_t i = 0; i < dt.size(); ++i) {
         std::string f = Fold(dt[i].text);
-        if (words_.HasWord(Lex::DETERMINER, f)) continue;
-        if (words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f)) break;
+        // (an article after the head opens its complement: « du Sénat »)
+        const bool det = words_.HasWord(Lex::DETERMINER, f);
+        if (det && words.empty()) continue;
+        if (det || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::STOPWORD, f)) {
+          for (size_t j = i + 1; j < dt.size(); ++j) {
+            const LexMask cm = words_.ClassesOfWord(dt[j].text);
+            if (dt[j].text.size() >= 3 &&
+                !(cm & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))))
+              complement.push_back(Fold(dt[j].text));
+          }
+          break;
+        }
         // "the president's spokesman": the possessor qualifies the head noun,
         // whose words alone describe the speaker
         bool possessive = false;
@@ -1346,6 +1373,15 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
                  std::find(e.tokens.begin(), e.tokens.end(), w) != e.tokens.end();
         };
         bool hit = std::any_of(words.begin(), words.end(), describes);
+        // « le ministre de l'Intérieur » is not « le Premier ministre Michel
+        // Barnier »: with a complement, the words that describe someone else
+        // (a qualifier the description lacks) rule them out, unless a word of
+        // the complement describes them too
+        if (hit && !complement.empty() && !std::any_of(complement.begin(), complement.end(), describes) &&
+            !std::all_of(e.desc.begin(), e.desc.end(), [&](const std::string& d) {
+              return std::find(words.begin(), words.end(), d) != words.end();
+            }))
+          hit = false;
         for (const auto& title : titles)
           if (std::all_of(title.begin(), title.end(), describes)) hit = true;
         if (hit && n.begin >= best_pos) { best = n.entity; best_pos = n.begin; }
