@@ -728,7 +728,28 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
                 c.mention = author;
               }
             } else {
-              c.mention = Mention();
+              // "The report, published by Amnesty International, said …": the
+              // agent of a participle set off by commas right after the
+              // document wrote it
+              Mention author;
+              const size_t doc_end = c.mention.pos + c.mention.text.size();
+              const size_t sp_end = static_cast<size_t>(sp.data() - text.data()) + sp.size();
+              if (doc_end < sp_end) {
+                const std::string_view rest = text.substr(doc_end, sp_end - doc_end);
+                const size_t lead = rest.find_first_not_of(' ');
+                if (lead != std::string_view::npos && rest[lead] == ',') {
+                  std::string_view app = rest.substr(lead + 1);
+                  app = app.substr(0, app.find(','));
+                  const auto at = Tokenize(app);
+                  for (size_t k = 1; k <= 2 && k + 1 < at.size(); ++k) {
+                    if (!ps.IsWord(Lex::AGENT_PREP, at[k].text)) continue;
+                    const std::string_view agent = TrimSpaces(app.substr(at[k + 1].begin));
+                    author = resolver.PickMention(agent, static_cast<size_t>(agent.data() - text.data()));
+                    break;
+                  }
+                }
+              }
+              c.mention = author;
             }
           } else if (source && r.cue_group && g[r.cue_group].data()) {
             // "selon les médias locaux": media named by their kind are the channel too

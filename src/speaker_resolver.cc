@@ -1462,11 +1462,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (m.pos - c.pos > 2000) break;
           if (c.kind != "person" || c.entity < 0) continue;
           if (g != Gender::kUnknown && c.gender != Gender::kUnknown && g != c.gender) continue;
-          // not someone the article gave another title ("Health Secretary Wes
-          // Streeting" is not "the actor")
+          // not someone the article gave another title or occupation ("Health
+          // Secretary Wes Streeting" is not "the actor", « l'avocat Me Jean
+          // Dupont » not « la ministre »)
           const auto& cd = entities_[c.entity].desc;
           const bool titled = std::any_of(cd.begin(), cd.end(), [&](const std::string& d) {
-            return words_.HasWord(Lex::TITLE, d);
+            return words_.HasWord(Lex::TITLE, d) || words_.HasWord(Lex::PERSON_NOUN, d);
           });
           const bool described = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return std::find(cd.begin(), cd.end(), w) != cd.end();
