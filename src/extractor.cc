@@ -951,6 +951,44 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // subject's ("La climatologue X juge la situation « ... »"), not the
     // speaker of the paragraph before
     const bool own_subject = w.sent_b < w.span.open && !subj.name.empty();
+    // A quote that opens its sentence, with no quote before it in its
+    // paragraph, goes on from a sentence just before that says who speaks:
+    // "She said it was under control. "We have a plan."" (the subject of its
+    // speech verb, a name, a pronoun or a description; pattern `said_before`)
+    if (!w.attributed && !own_subject && (!last || last->span.para_begin != w.span.para_begin) &&
+        TrimSpaces(text.substr(w.sent_b, w.span.open - w.sent_b)).empty()) {
+      auto it = std::lower_bound(starts.begin(), starts.end(), w.sent_b);
+      if (it != starts.begin() && *(it - 1) >= w.span.para_begin) {
+        const size_t pb = *(it - 1);
+        const std::string_view prev_sentence = text.substr(pb, w.sent_b - pb);
+        const auto pt = Tokenize(prev_sentence);
+        constexpr LexMask kVerb = Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_FIN);
+        size_t cue = pt.size();
+        for (size_t k = 1; k < pt.size() && k <= 7 && cue == pt.size(); ++k) {
+          const LexMask m = ps.ClassesOfWord(pt[k].text);
+          if (m & kVerb) cue = k;
+          else if ((m & Bit(Lex::AUX)) && k + 1 < pt.size() && ps.IsWord(Lex::CUE_PP, pt[k + 1].text)) cue = k;
+        }
+        // (a sentence with a quotation of its own is no lead-in)
+        const bool quoted = std::any_of(work.begin(), work.end(), [&](const Work& o) {
+          return o.span.open >= pb && o.span.open < w.sent_b;
+        });
+        if (cue < pt.size() && !quoted) {
+          const std::string_view subject = TrimSpaces(prev_sentence.substr(0, pt[cue].begin));
+          const Mention m = resolver.PickMention(subject, static_cast<size_t>(subject.data() - text.data()));
+          const Speaker sp = m.type == Mention::kNone ? Speaker() : resolver.Resolve(m);
+          if (!sp.name.empty() && sp.kind != "place") {
+            static const Rule kSaidBefore{"said_before", "", 0, RuleScope::kBefore, 0.6, nullptr, 0, 0, 0};
+            w.best = Candidate();
+            w.best.rule = &kSaidBefore;
+            w.best.mention = m;
+            w.best.speaker = sp;
+            w.best.score = 0.6 * (0.7 + 0.3 * sp.confidence);
+            w.attributed = true;
+          }
+        }
+      }
+    }
     if (!w.attributed && last && !own_subject) {
       bool continued = last->span.continued && last->span.para_end < w.span.open;
       bool near = last->span.para_begin == w.span.para_begin ||
