@@ -636,6 +636,32 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             break;
           }
         }
+        // "The Coast Guard has announced an order by Admiral Elson Hermogino
+        // directing units to "…"": a document by a named author, right after
+        // the cue, holds the words; its author speaks, and the subject that
+        // made it public is the channel.
+        if (r.scope == RuleScope::kBefore && r.cue_group && g[r.cue_group].data() && c.mention.type != Mention::kNone) {
+          const char* ce = g[r.cue_group].data() + g[r.cue_group].size();
+          const std::string_view tail(ce, static_cast<size_t>(g[0].data() + g[0].size() - ce));
+          const auto tt = Tokenize(tail);
+          for (size_t k = 0; k < 4 && k + 2 < tt.size(); ++k) {
+            if (!ps.IsWord(Lex::DOC_WORD, tt[k].text)) continue;
+            // (a participle may come between: "signed by", « signée par »)
+            size_t by = k + 1;
+            if (!ps.IsWord(Lex::AGENT_PREP, tt[by].text) && !tt[by].upper && by + 1 < tt.size()) ++by;
+            if (!ps.IsWord(Lex::AGENT_PREP, tt[by].text)) break;
+            size_t j = by + 1;
+            while (j < tt.size() && tt[j].upper) ++j;
+            if (j == by + 1 || j - (by + 1) > 8) break;
+            const std::string_view agent = tail.substr(tt[by + 1].begin, tt[j - 1].end - tt[by + 1].begin);
+            const Mention im = resolver.PickMention(agent, static_cast<size_t>(agent.data() - text.data()));
+            if (im.type != Mention::kName) break;
+            const std::string_view outer = TrimSpaces(sp);
+            c.via.push_back(CountTokens(outer) <= 6 ? std::string(outer) : c.mention.text);
+            c.mention = im;
+            break;
+          }
+        }
         // "The palace issued the following statement from the king:": the
         // document's author is the speaker.
         if (r.scope == RuleScope::kBefore) {
