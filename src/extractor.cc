@@ -977,6 +977,47 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // subject's ("La climatologue X juge la situation « ... »"), not the
     // speaker of the paragraph before
     const bool own_subject = w.sent_b < w.span.open && !subj.name.empty();
+    // « Estimant que « le catalan est notre propre langue », il vota contre »,
+    // "Calling the plan "reckless", Warren voted against it": a quote in a
+    // participle clause that opens its sentence is the words of the main
+    // clause's subject, a pronoun or a name right after the clause's comma
+    // (pattern `participle_clause`).
+    if (!w.attributed) {
+      const auto lt = Tokenize(text.substr(w.sent_b, w.span.open - w.sent_b));
+      const std::string f0 = lt.empty() ? "" : Fold(lt[0].text);
+      if (!lt.empty() && lt.size() <= 5 && (ps.HasWord(Lex::CUE_PPR, f0) || ps.HasWord("CUE_GER", f0))) {
+        const size_t se = sentence_of(w.span.open).second;
+        const std::string_view right = text.substr(w.span.after, se > w.span.after ? se - w.span.after : 0);
+        const size_t comma = right.find(',');
+        // (the clause may go on after the quote, but opens no other one)
+        const std::string_view rest = right.substr(0, comma);
+        if (comma != std::string_view::npos && CountTokens(rest) <= 8 && rest.find("\xC2\xAB") == std::string_view::npos &&
+            rest.find("\xE2\x80\x9C") == std::string_view::npos && rest.find('"') == std::string_view::npos) {
+          const std::string_view main = right.substr(comma + 1);
+          const auto mt = Tokenize(main);
+          constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR);
+          size_t n = 0;
+          if (!mt.empty() && (ps.ClassesOfWord(mt[0].text) & kPronoun)) n = 1;
+          else
+            while (n < mt.size() && n < 6 && mt[n].upper) ++n;
+          if (n > 0 && n < mt.size()) {
+            const std::string_view subject = main.substr(mt[0].begin, mt[n - 1].end - mt[0].begin);
+            const Mention m = resolver.PickMention(subject, static_cast<size_t>(subject.data() - text.data()));
+            const Speaker sp = m.type == Mention::kNone ? Speaker() : resolver.Resolve(m);
+            if (!sp.name.empty()) {
+              static const Rule kParticiple{"participle_clause", "", 0, RuleScope::kBefore, 0.7, nullptr, 0, 0, 0};
+              w.best = Candidate();
+              w.best.rule = &kParticiple;
+              w.best.mention = m;
+              w.best.speaker = sp;
+              w.best.cue = std::string(lt[0].text);
+              w.best.score = 0.7 * (0.7 + 0.3 * sp.confidence);
+              w.attributed = true;
+            }
+          }
+        }
+      }
+    }
     // A quote that opens its sentence, with no quote before it in its
     // paragraph, goes on from a sentence just before that says who speaks:
     // "She said it was under control. "We have a plan."" (the subject of its
