@@ -1057,8 +1057,10 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   }
   auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first),
                        segs[first].first);
-  // Pronoun subject: the last pronoun of the segment.
+  // Pronoun subject: the last pronoun of the segment (not one governed by a
+  // preposition: "one of them said" is not "they").
   for (size_t i = toks.size(); i-- > 0;) {
+    if (i > 0 && words_.IsWord(Lex::PREPOSITION, toks[i - 1].text)) continue;
     std::string f = Fold(toks[i].text);
     bool masc = words_.HasWord(Lex::PRON_MASC, f), fem = words_.HasWord(Lex::PRON_FEM, f),
          plur = words_.HasWord(Lex::PRON_PLUR, f), neut = words_.HasWord(Lex::PRON_NEUT, f);
