@@ -942,7 +942,30 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
                             !w.best.speaker.name.empty();
     if (naming || nickname) { w.keep = false; continue; }
     if (title_case && !attributed_close) { w.keep = false; continue; }
+    // A short capitalised phrase right after an article names something,
+    // whoever the sentence's speaker: « choisir un « Congrès national général » »,
+    // "the "Great Recession"" (not a pronoun: « une « Nous » »; no stop inside)
+    {
+      constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
+      const bool after_article = !ltoks.empty() && ps.HasWord(Lex::DETERMINER, prev) &&
+                                 TrimSpaces(text.substr(ltoks.back().end + w.sent_b, q.open - ltoks.back().end - w.sent_b))
+                                     .empty();
+      const bool stop = inner_end.find_first_of(".!?,;:") != std::string_view::npos;
+      if (after_article && toks[0].upper && n <= 4 && !stop && !(ps.ClassesOfWord(toks[0].text) & kPronoun)) {
+        w.keep = false;
+        continue;
+      }
+    }
     if (n <= 1 && !w.attributed) { w.keep = false; continue; }
+    // a code of letters and digits is no one's words: « de « A3 » à « Baa3 » », "a "B52""
+    if (n == 1) {
+      const std::string_view t = toks[0].text;
+      const bool digit = std::any_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool letter = std::any_of(t.begin(), t.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      });
+      if (digit && letter) { w.keep = false; continue; }
+    }
   }
 
   // A quote running over paragraphs is attributed where it ends (« "...
