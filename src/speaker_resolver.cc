@@ -290,6 +290,27 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       break;
     }
+    // « le Conseil constitutionnel », « la Banque centrale européenne »: in
+    // French an institution's name goes on with the lowercase adjectives (by
+    // their endings) after its capitalised organisation word.
+    if (words_.lang() == "fr" && end < toks.size() && toks[end - 1].upper && (mask_of(end - 1) & Bit(Lex::ORG_WORD))) {
+      constexpr LexMask kNotAdjective =
+          Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | Bit(Lex::AUX) | Bit(Lex::COPULA) |
+          Bit(Lex::CUE_FIN) | Bit(Lex::CUE_FIN_AFTER) | Bit(Lex::CUE_PP) | Bit(Lex::CUE_PPR) | Bit(Lex::CLITIC) |
+          Bit(Lex::RELATIVE) | Bit(Lex::ADVERB) | Bit(Lex::CONJUNCTION) | Bit(Lex::ORG_WORD);
+      auto adjective = [&](size_t i) {
+        const std::string_view f = fold_of(i);
+        if (f.size() < 5 || (mask_of(i) & kNotAdjective)) return false;
+        for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain", "aine",
+                                        "ique", "aire", "iste", "if", "ive", "ois", "oise", "een", "eenne", "eur"})
+          if (f.ends_with(suffix)) return true;
+        return false;
+      };
+      const size_t from = end;
+      while (end < toks.size() && end - from < 2 && !toks[end].upper && gap_ok(end) && !inside_quote(end) &&
+             adjective(end))
+        ++end;
+    }
     // Possessive ends the run: "Mendez's wife".
     bool possessive = false;
     run.clear();
@@ -521,7 +542,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       size_t p = start;
       while (p > 0) {
         std::string_view gap = text_.substr(toks[p - 1].end, toks[p].begin - toks[p - 1].end);
-        if (!TrimSpaces(gap).empty()) break;
+        // (nor across a line: a title "Décision de justice" above « Le Conseil … »)
+        if (!TrimSpaces(gap).empty() || gap.find('\n') != std::string_view::npos) break;
         const LexMask m = mask_of(p - 1);
         if (m & Bit(Lex::PREPOSITION)) { after_prep = true; break; }
         // "du président José Ramón Bauzà": a title between counts as a determiner
@@ -1689,9 +1711,14 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
       break;  // the word after the head
     }
     if (last_person == 0 && !(plural && n > 0 && person(toks[0], words_.ClassesOfWord(toks[0].text)))) continue;
-    // a name right after the head ("le président Macron"): the salient subjects had their chance
-    if (named || (last_person + 1 < toks.size() && toks[last_person + 1].upper &&
-                  !(words_.ClassesOfWord(toks[last_person + 1].text) & kPerson)))
+    // a name right after the head ("le président Macron"), or the head opening
+    // a name (« le Conseil constitutionnel »): the salient subjects had their chance
+    const size_t head_pos = static_cast<size_t>(head.data() - text_.data()) + toks[last_person].begin;
+    const auto name_at = std::lower_bound(names_.begin(), names_.end(), head_pos,
+                                          [](const NameSpan& n, size_t p) { return n.begin < p; });
+    if (named || (name_at != names_.end() && name_at->begin == head_pos) ||
+        (last_person + 1 < toks.size() && toks[last_person + 1].upper &&
+         !(words_.ClassesOfWord(toks[last_person + 1].text) & kPerson)))
       continue;
     // the nearest description is someone else, or may be: only a known,
     // agreeing gender (« la Première ministre » … « elle ») is taken
