@@ -39,7 +39,8 @@ struct ExtractedQuote {
                                     // the attribution names first, then nearest first
   double confidence = 0;
   std::string pattern;              // id of the rule that attributed it, or
-                                    // "floating" / "continued" / "incise" / ""
+                                    // "floating" / "continued" / "incise" / "subject" /
+                                    // "said_before" / "participle_clause" / ""
 };
 
 struct Extraction {
