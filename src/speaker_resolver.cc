@@ -1249,6 +1249,14 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (c.entity >= 0 && entities_[c.entity].tokens.size() < 2 &&
               entities_[c.entity].gender == Gender::kUnknown)
             continue;
+          // ... and so is a surname found nowhere as a name ("Macron a
+          // déclaré"), but in this sentence or the one before
+          if (c.entity < 0 && c.gender == Gender::kUnknown && c.name.find(' ') == std::string::npos) {
+            auto sit = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
+            const size_t here = static_cast<size_t>(sit - sentence_starts_.begin());
+            const size_t from = here >= 2 ? sentence_starts_[here - 2] : 0;
+            if (c.pos < from) continue;
+          }
         }
         if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person" &&
             !(c.subject && MaybeOrganisation(c.entity, c.pos)))
@@ -1563,6 +1571,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
                                          words_.IsWord(Lex::PERSON_NOUN, dt.back().text));
       s.kind = m.plural ? "group"
                : institution || (head_upper && !person_last) ? "organisation" : person_head ? "person" : "group";
+      // A capitalised word alone, in no word list and not a plural ("Macron a
+      // déclaré", "Biden said" with no fuller name anywhere) is a surname: a
+      // person, whom "il" / "he" may take up later.
+      if (!m.plural && dt.size() == 1 && dt[0].upper && !AllCaps(dt[0].text) &&
+          words_.ClassesOfWord(dt[0].text) == 0 && !Fold(dt[0].text).ends_with('s'))
+        s.kind = "person";
       s.confidence = 0.5;
       return s;
     }
