@@ -1076,6 +1076,18 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             w.best.score = 0.6 * (0.7 + 0.3 * sp.confidence);
             w.attributed = true;
           }
+        } else if (!quoted) {
+          // with no speech verb, a person named as its subject: "Santos
+          // shrugs. "We have heard that before."" (pattern `subject_before`)
+          const Speaker sp = resolver.SubjectBefore(pb, w.sent_b);
+          if (!sp.name.empty() && sp.kind == "person") {
+            static const Rule kSubjectBefore{"subject_before", "", 0, RuleScope::kBefore, 0.5, nullptr, 0, 0, 0};
+            w.best = Candidate();
+            w.best.rule = &kSubjectBefore;
+            w.best.speaker = sp;
+            w.best.score = 0.5 * (0.7 + 0.3 * sp.confidence);
+            w.attributed = true;
+          }
         }
       }
     }

@@ -40,7 +40,8 @@ struct ExtractedQuote {
   double confidence = 0;
   std::string pattern;              // id of the rule that attributed it, or
                                     // "floating" / "continued" / "incise" / "subject" /
-                                    // "said_before" / "participle_clause" / ""
+                                    // "said_before" / "subject_before" /
+                                    // "participle_clause" / ""
 };
 
 struct Extraction {

@@ -1282,7 +1282,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           auto lo = std::lower_bound(names_.begin(), names_.end(), from,
                                      [](const NameSpan& n, size_t p) { return n.begin < p; });
           for (auto n = lo; n != names_.end() && n->begin < m.pos; ++n) {
-            if (n->possessive || n->after_preposition || n->parenthesised) continue;
+            // (after a preposition too: "For Maria Santos, 62, the sea has
+            // always been home. "…," she says")
+            if (n->possessive || n->parenthesised) continue;
             int full = ExpandToFullest(n->entity, n->begin);
             const Entity& e = entities_[full];
             if (e.kind != "person" || e.tokens.size() < 2) continue;
