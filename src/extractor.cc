@@ -531,6 +531,26 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       // One call: RE2::Match rules a window out on its DFA before it looks
       // for groups (a separate test would add a second DFA pass on a hit).
       if (!MatchRule(r, input, 0, ctx.size(), anchor, g.data(), static_cast<int>(g.size()))) continue;
+      // A speaker phrase with no letter (« « … », explique … » before a later
+      // quote: the lazy subject stops at the comma) is no match: the rule is
+      // looked for again after the cue.
+      auto wordless = [](const re2::StringPiece& p) {
+        const std::string_view v(p.data(), p.size());
+        for (size_t i = 0; i < v.size();) {
+          const char32_t c = NextCodePoint(v, i);
+          if (IsLetter(c) || IsDigit(c)) return false;
+        }
+        return true;
+      };
+      bool found = true;
+      for (int again = 0; again < 4 && r.scope == RuleScope::kBefore && r.speaker_group && r.cue_group &&
+                          g[r.speaker_group].data() && g[r.cue_group].data() && wordless(g[r.speaker_group]);
+           ++again) {
+        const size_t from = static_cast<size_t>(g[r.cue_group].data() - ctx.data()) + g[r.cue_group].size();
+        found = MatchRule(r, input, from, ctx.size(), anchor, g.data(), static_cast<int>(g.size()));
+        if (!found) break;
+      }
+      if (!found) continue;
       if (!r.unless.empty()) {
         bool veto = false;
         for (const auto& t : Tokenize(std::string_view(g[0].data(), g[0].size())))
