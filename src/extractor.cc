@@ -124,6 +124,16 @@ namespace {
 // When the stop at `pos` is the last thing inside a closed quotation (only
 // spaces between it and the closing mark): the offset past that mark; 0
 // otherwise.
+// Whether `p` holds no letter and no digit.
+bool Wordless(const re2::StringPiece& p) {
+  const std::string_view v(p.data(), p.size());
+  for (size_t i = 0; i < v.size();) {
+    const char32_t c = NextCodePoint(v, i);
+    if (IsLetter(c) || IsDigit(c)) return false;
+  }
+  return true;
+}
+
 size_t EndsQuote(const std::vector<QuoteSpan>& qs, size_t pos) {
   auto it = std::upper_bound(qs.begin(), qs.end(), pos, [](size_t p, const QuoteSpan& q) { return p < q.open; });
   if (it == qs.begin()) return 0;
@@ -534,17 +544,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       // A speaker phrase with no letter (« « … », explique … » before a later
       // quote: the lazy subject stops at the comma) is no match: the rule is
       // looked for again after the cue.
-      auto wordless = [](const re2::StringPiece& p) {
-        const std::string_view v(p.data(), p.size());
-        for (size_t i = 0; i < v.size();) {
-          const char32_t c = NextCodePoint(v, i);
-          if (IsLetter(c) || IsDigit(c)) return false;
-        }
-        return true;
-      };
       bool found = true;
       for (int again = 0; again < 4 && r.scope == RuleScope::kBefore && r.speaker_group && r.cue_group &&
-                          g[r.speaker_group].data() && g[r.cue_group].data() && wordless(g[r.speaker_group]);
+                          g[r.speaker_group].data() && g[r.cue_group].data() && Wordless(g[r.speaker_group]);
            ++again) {
         const size_t from = static_cast<size_t>(g[r.cue_group].data() - ctx.data()) + g[r.cue_group].size();
         found = MatchRule(r, input, from, ctx.size(), anchor, g.data(), static_cast<int>(g.size()));
@@ -966,12 +968,11 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // whoever the sentence's speaker: « choisir un « Congrès national général » »,
     // "the "Great Recession"" (not a pronoun: « une « Nous » »; no stop inside)
     {
-      constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
       const bool after_article = !ltoks.empty() && ps.HasWord(Lex::DETERMINER, prev) &&
                                  TrimSpaces(text.substr(ltoks.back().end + w.sent_b, q.open - ltoks.back().end - w.sent_b))
                                      .empty();
       const bool stop = inner_end.find_first_of(".!?,;:") != std::string_view::npos;
-      if (after_article && toks[0].upper && n <= 4 && !stop && !(ps.ClassesOfWord(toks[0].text) & kPronoun)) {
+      if (after_article && toks[0].upper && n <= 4 && !stop && !(ps.ClassesOfWord(toks[0].text) & kPronounClasses)) {
         w.keep = false;
         continue;
       }
@@ -1010,6 +1011,17 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
 
   // Floating quotes take the speaker of the quote before in the paragraph (or
   // the paragraph before); a quote running over paragraphs keeps its speaker.
+  // A fallback attribution (no rule matched): `rule` names it, its
+  // confidence scales the speaker's.
+  auto fall_back = [](Work& w, const Rule& rule, const Mention& m, const Speaker& sp, std::string cue = "") {
+    w.best = Candidate();
+    w.best.rule = &rule;
+    w.best.mention = m;
+    w.best.speaker = sp;
+    w.best.cue = std::move(cue);
+    w.best.score = rule.confidence * (0.7 + 0.3 * sp.confidence);
+    w.attributed = true;
+  };
   const Work* last = nullptr;
   for (auto& w : work) {
     if (!w.keep) continue;
@@ -1028,7 +1040,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     if (!w.attributed) {
       const auto lt = Tokenize(text.substr(w.sent_b, w.span.open - w.sent_b));
       const std::string f0 = lt.empty() ? "" : Fold(lt[0].text);
-      if (!lt.empty() && lt.size() <= 5 && (ps.HasWord(Lex::CUE_PPR, f0) || ps.HasWord("CUE_GER", f0))) {
+      if (!lt.empty() && lt.size() <= 5 && (ps.Classes(f0) & (Bit(Lex::CUE_PPR) | Bit(Lex::CUE_GER)))) {
         const size_t se = sentence_of(w.span.open).second;
         const std::string_view right = text.substr(w.span.after, se > w.span.after ? se - w.span.after : 0);
         const size_t comma = right.find(',');
@@ -1038,9 +1050,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             rest.find("\xE2\x80\x9C") == std::string_view::npos && rest.find('"') == std::string_view::npos) {
           const std::string_view main = right.substr(comma + 1);
           const auto mt = Tokenize(main);
-          constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR);
-          size_t n = 0;
-          if (!mt.empty() && (ps.ClassesOfWord(mt[0].text) & kPronoun)) n = 1;
+          size_t n = 0;  // a pronoun of a person, or a name
+          if (!mt.empty() && (ps.ClassesOfWord(mt[0].text) & kPronounClasses & ~Bit(Lex::PRON_NEUT))) n = 1;
           else
             while (n < mt.size() && n < 6 && mt[n].upper) ++n;
           if (n > 0 && n < mt.size()) {
@@ -1049,13 +1060,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
             const Speaker sp = m.type == Mention::kNone ? Speaker() : resolver.Resolve(m);
             if (!sp.name.empty()) {
               static const Rule kParticiple{"participle_clause", "", 0, RuleScope::kBefore, 0.7, nullptr, 0, 0, 0};
-              w.best = Candidate();
-              w.best.rule = &kParticiple;
-              w.best.mention = m;
-              w.best.speaker = sp;
-              w.best.cue = std::string(lt[0].text);
-              w.best.score = 0.7 * (0.7 + 0.3 * sp.confidence);
-              w.attributed = true;
+              fall_back(w, kParticiple, m, sp, std::string(lt[0].text));
             }
           }
         }
@@ -1089,12 +1094,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           const Speaker sp = m.type == Mention::kNone ? Speaker() : resolver.Resolve(m);
           if (!sp.name.empty() && sp.kind != "place") {
             static const Rule kSaidBefore{"said_before", "", 0, RuleScope::kBefore, 0.6, nullptr, 0, 0, 0};
-            w.best = Candidate();
-            w.best.rule = &kSaidBefore;
-            w.best.mention = m;
-            w.best.speaker = sp;
-            w.best.score = 0.6 * (0.7 + 0.3 * sp.confidence);
-            w.attributed = true;
+            fall_back(w, kSaidBefore, m, sp);
           }
         } else if (!quoted) {
           // with no speech verb, a person named as its subject: "Santos
@@ -1102,11 +1102,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           const Speaker sp = resolver.SubjectBefore(pb, w.sent_b);
           if (!sp.name.empty() && sp.kind == "person") {
             static const Rule kSubjectBefore{"subject_before", "", 0, RuleScope::kBefore, 0.5, nullptr, 0, 0, 0};
-            w.best = Candidate();
-            w.best.rule = &kSubjectBefore;
-            w.best.speaker = sp;
-            w.best.score = 0.5 * (0.7 + 0.3 * sp.confidence);
-            w.attributed = true;
+            fall_back(w, kSubjectBefore, Mention(), sp);
           }
         }
       }

@@ -69,7 +69,7 @@ namespace quotetrail {
 // "form|form..." (COUNTRY) gives its class to each form.
 #define QT_LEXICONS(X) X(ABBREVIATION) X(ADVERB) X(AGENT_PREP) X(ANONYMOUS) X(AUX) X(CAPTION) X(CIRCUMSTANCE) \
   X(CLAIM_FINITE) X(CLAIM_JOIN) X(CLAIM_NOT_SUBJ) X(CLAIM_SUBORD) X(CLAUSE_START) X(CLITIC) \
-  X(COMMON_CAP) X(CONJUNCTION) X(CONTINUE) X(COPULA) X(COUNTRY) X(COUNTRY_PAIR) X(CUE_FIN) X(CUE_FIN_AFTER) X(CUE_OBJECT) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
+  X(COMMON_CAP) X(CONJUNCTION) X(CONTINUE) X(COPULA) X(COUNTRY) X(COUNTRY_PAIR) X(CUE_FIN) X(CUE_FIN_AFTER) X(CUE_GER) X(CUE_OBJECT) X(CUE_PAST) X(CUE_PP) X(CUE_PPR) X(CUE_PRES) \
   X(DELEGATE) X(DESC_SYNONYM) X(DETECT) X(DETERMINER) X(DOC_WORD) X(FEMALE) X(FIRST_FEMALE) X(FIRST_MALE) X(GEO_WORD) \
   X(INDEFINITE) X(INTENSIFIER) X(MALE) X(MEDIA_WORD) X(NAME_CONNECTOR) X(NAME_SUFFIX) X(NAMING) X(OBJECT_RELATIVE) \
   X(ORG_WORD) X(PERSON_NOUN) X(PERSON_PAIR) X(PLACE) X(PREPOSITION) X(PRON_FEM) X(PRON_MASC) X(PRON_NEUT) \
@@ -85,6 +85,8 @@ enum class Lex : uint8_t {
 using LexMask = uint64_t;
 static_assert(static_cast<int>(Lex::kCount) <= 64, "LexMask holds one bit per Lex");
 constexpr LexMask Bit(Lex l) { return LexMask{1} << static_cast<int>(l); }
+// The personal pronoun classes (il, she, they, it ...).
+constexpr LexMask kPronounClasses = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
 // The lexicon (file stem) of a Lex: "DETERMINER".
 const char* LexName(Lex l);
 

@@ -186,7 +186,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (gap.empty() && !toks[k - 1].upper && (prev.ends_with('\'') || prev.ends_with("’"))) return true;
     return false;
   };
-  constexpr LexMask kPronoun = Bit(Lex::PRON_MASC) | Bit(Lex::PRON_FEM) | Bit(Lex::PRON_PLUR) | Bit(Lex::PRON_NEUT);
+  constexpr LexMask kPronoun = kPronounClasses;
   // An acronym is no function word: "the WHO said", "US officials".
   constexpr LexMask kFunction = Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) |
                                 Bit(Lex::RELATIVE) | Bit(Lex::RELATIVE_PERSON) | kPronoun;
