@@ -281,10 +281,15 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         end += 2;
         continue;
       }
-      // two connectors: "Ursula von der Leyen", "Ruud van der Meer"
+      // two connectors: "Ursula von der Leyen", "Ruud van der Meer"; an
+      // article as the second ("Luis de la Fuente") only after a given name
+      // alone and before a word in no lexicon, not an acronym: "B. Obama de
+      // la Maison Blanche", "Sophie Binet de la CGT" are two names
+      const bool article_second = end + 2 < toks.size() && (mask_of(end + 1) & Bit(Lex::DETERMINER));
       if (connector && end + 2 < toks.size() && !toks[end + 1].upper && (mask_of(end + 1) & Bit(Lex::NAME_CONNECTOR)) &&
           toks[end + 2].upper && gap_ok(end) && gap_ok(end + 1) && gap_ok(end + 2) && !inside_quote(end + 2) &&
-          f != "of" && !(mask_of(end + 1) & Bit(Lex::DETERMINER))) {
+          f != "of" && (!article_second || (end - start == 1 && (mask_of(start) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE))) && mask_of(end + 2) == 0 &&
+                               !AllCaps(toks[end + 2].text)))) {
         end += 3;
         continue;
       }
