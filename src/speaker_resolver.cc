@@ -55,7 +55,7 @@ SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
 SpeakerResolver::SpeakerResolver(std::string_view text, const PatternSet& words,
                                  const Gazetteer& relays, const std::vector<QuoteSpan>& quotes,
                                  const std::vector<size_t>& sentence_starts, std::vector<Token> tokens)
-    : text_(text), words_(words), relays_(relays), sentence_starts_(sentence_starts) {
+    : text_(text), words_(words), relays_(relays), sentence_starts_(sentence_starts), quotes_(quotes) {
   FindNames(quotes, sentence_starts, std::move(tokens));
 }
 
@@ -1301,9 +1301,26 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           }
         }
       }
-      // Nobody named: a description opening this sentence or one of the two
-      // before ("La Première ministre a défendu … « … », a-t-elle déclaré").
-      if (s.name.empty() && !m.plural && m.gender != Gender::kUnknown) s = DescriptionSubject(m.pos, m.gender);
+      // A description of a person opening this sentence or one of the two
+      // before, of the pronoun's gender ("La Première ministre a défendu …
+      // « … », a-t-elle déclaré"), when nobody was taken or nearer than the
+      // one taken (« Me Julie Martin a dénoncé … La procureure a maintenu ses
+      // réquisitions. Elle a rappelé … »): whom the description designates,
+      // else the description itself.
+      if (!m.plural && m.gender != Gender::kUnknown) {
+        size_t at = 0;
+        Speaker d = DescriptionSubject(m.pos, m.gender, false, &at);
+        if (!d.name.empty() && (s.name.empty() || at > taken_at)) {
+          Mention dm;
+          dm.type = Mention::kDescription;
+          dm.text = d.name;
+          dm.pos = m.pos;  // (its name may come after it: « Le ministre de l'Intérieur, Gérald Darmanin, »)
+          dm.gender = m.gender;
+          Speaker r = Resolve(dm);
+          s = r.entity >= 0 ? r : d;
+          taken_at = at;
+        }
+      }
       // … or of an organisation ("The ministry issued a statement. "…," it
       // read", « Le ministère a publié un communiqué. « … », a-t-il indiqué »:
       // "it" any, « il » and « elle » by the article's gender)
@@ -1419,6 +1436,13 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         if (hit && !complement.empty() && !std::any_of(complement.begin(), complement.end(), describes) &&
             !std::all_of(e.desc.begin(), e.desc.end(), [&](const std::string& d) {
               return std::find(words.begin(), words.end(), d) != words.end();
+            }))
+          hit = false;
+        // « le Premier ministre » is not « la ministre du Travail Catherine
+        // Vautrin », nor "the deputy mayor" the mayor: a word that makes the
+        // title another office (RANK_WORD) must describe them too
+        if (hit && std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+              return words_.HasWord(Lex::RANK_WORD, w) && !describes(w);
             }))
           hit = false;
         for (const auto& title : titles)
@@ -1702,7 +1726,33 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
     std::string_view head = sentence.substr(0, kPhrase);
     // after a dateline: "PARIS (AFP) — La Première ministre …"
     head = head.substr(DatelineLength(head, relays_));
-    const std::vector<Token> toks = Tokenize(head);
+    std::vector<Token> toks = Tokenize(head);
+    // after an opening adverbial of at most five words, none a person's or an
+    // organisation's: « De son côté, la procureure … », "Meanwhile, the
+    // prosecutor …", « À Kiev, le président … »
+    if (!toks.empty()) {
+      const size_t comma = head.find(',');
+      size_t words_before = 0;
+      bool plain = comma != std::string_view::npos && comma <= 40;
+      for (const Token& t : toks) {
+        if (!plain || t.begin >= comma) break;
+        ++words_before;
+        constexpr LexMask kSomeone = Bit(Lex::ORG_WORD) | Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN);
+        const std::string f = Fold(t.text);
+        if ((words_.Classes(f) & kSomeone) ||
+            (f.size() > 3 && (f.ends_with('s') || f.ends_with('x')) && (words_.Classes(f.substr(0, f.size() - 1)) & kSomeone)))
+          plain = false;
+      }
+      for (std::string_view mark : {"\xC2\xAB", "\xE2\x80\x9C", "\""})
+        if (plain && head.substr(0, comma).find(mark) != std::string_view::npos) plain = false;
+      if (plain && words_before >= 1 && words_before <= 5) {
+        head = head.substr(comma + 1);
+        head = head.substr(static_cast<size_t>(TrimSpaces(head).data() - head.data()));
+        toks = Tokenize(head);
+      }
+    }
+    // (a sentence inside a quotation is the speaker's, not the writer's)
+    if (!toks.empty() && InsideQuote(quotes_, static_cast<size_t>(head.data() - text_.data()) + toks[0].begin)) continue;
     // (persons in the plural may come with no article: "Republican senators")
     if (toks.size() < 2 || (!plural && !words_.IsWord(Lex::DETERMINER, toks[0].text))) continue;
     // a person noun or title, in the plural when a group is looked for

@@ -152,6 +152,7 @@ class SpeakerResolver {
   std::vector<NameSpan> names_;   // sorted by position
   std::vector<Salient> salient_;  // sentence subjects and speakers, by position
   std::vector<size_t> sentence_starts_;
+  std::vector<QuoteSpan> quotes_;  // the article's quotations
 };
 
 }  // namespace quotetrail
