@@ -438,8 +438,15 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
              MatchRule(r, input, pos, piece.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
         const re2::StringPiece& g = groups[r.via_group];
         if (g.data()) {
-          std::string name = normalize_via(std::string_view(g.data(), g.size()), r);
           size_t gb = b + (g.data() - piece.data());
+          std::string name;
+          // « cité par l'agence », "told the agency": the relay of the rule's
+          // type (its id's suffix) named last before
+          if (const size_t a = r.id.rfind(".anaphor_"); a != std::string::npos) {
+            name = resolver.RelayBefore(gb, std::string_view(r.id).substr(a + 9));
+          } else {
+            name = normalize_via(std::string_view(g.data(), g.size()), r);
+          }
           if (!name.empty()) hits->push_back({name, gb, gb + g.size()});
         }
         size_t next = groups[0].data() - piece.data() + std::max<size_t>(groups[0].size(), 1);

@@ -1208,6 +1208,20 @@ const Relay* SpeakerResolver::RelayOf(const Mention& m) const {
   return relays_.Find(m.text);
 }
 
+std::string SpeakerResolver::RelayBefore(size_t pos, std::string_view type) const {
+  auto it = std::lower_bound(names_.begin(), names_.end(), pos,
+                             [](const NameSpan& n, size_t p) { return n.begin < p; });
+  while (it != names_.begin()) {
+    --it;
+    // with the article before the name, when there is one ("Le Parisien")
+    const size_t from = it->name_begin >= 4 ? it->name_begin - 4 : 0;
+    std::string surface;
+    if (const Relay* r = relays_.FindIn(text_.substr(from, it->end - from), &surface); r && r->type == type)
+      return surface;
+  }
+  return "";
+}
+
 Speaker SpeakerResolver::Resolve(const Mention& m) const {
   Speaker s;
   switch (m.type) {

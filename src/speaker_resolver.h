@@ -70,6 +70,10 @@ class SpeakerResolver {
   Mention PossessorOf(size_t begin, size_t end) const;
   // The relay (agency/outlet) a name entity is, or nullptr.
   const Relay* RelayOf(const Mention& m) const;
+  // The relay of type `type` (agency | outlet | platform) named last before
+  // `pos`, as the article writes it ("l'agence TASS" … « cité par
+  // l'agence » -> "TASS"), or "".
+  std::string RelayBefore(size_t pos, std::string_view type) const;
 
  private:
   struct Entity {
