@@ -818,6 +818,14 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   // "Geneva, March 3 (Reuters) - President John Carter", "LONDON — Britain's
   // health secretary": a dateline is not the subject
   if (const size_t d = DatelineLength(text_.substr(pos, end - pos), relays_); d > 0 && pos + d < end) pos += d;
+  // a label or a headline's topic before a colon is not the subject:
+  // « Réforme des retraites : les syndicats dénoncent … », "Update: Police say"
+  for (size_t i = end; i-- > pos;)
+    if (text_[i] == ':' && i + 1 < end && (text_[i + 1] == ' ' || text_[i + 1] == '\n') &&
+        !TrimSpaces(text_.substr(i + 1, end - i - 1)).empty()) {
+      pos = i + 1;
+      break;
+    }
   std::vector<std::pair<size_t, size_t>> segs;
   size_t b = pos;
   for (size_t i = pos; i < end; ++i) {
