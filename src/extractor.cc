@@ -640,6 +640,20 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           }
         }
         c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
+        // « X a jugé « A » et a demandé « B » », "X called it "A" and urged
+        // "B"": a second verb joined by a conjunction shares the subject of
+        // the quote before it in the sentence
+        if (c.mention.type == Mention::kNone && r.scope == RuleScope::kBefore && qi > 0 &&
+            work[qi - 1].attributed && work[qi - 1].sent_b == w.sent_b &&
+            work[qi - 1].best.mention.type != Mention::kNone) {
+          const auto st = Tokenize(sp);
+          const bool joined =
+              !st.empty() && ps.IsWord(Lex::CONJUNCTION, st[0].text) &&
+              std::all_of(st.begin() + 1, st.end(), [&](const Token& t) {
+                return (ps.ClassesOfWord(t.text) & (Bit(Lex::ADVERB) | Bit(Lex::CLITIC) | Bit(Lex::CONJUNCTION))) != 0;
+              });
+          if (joined) c.mention = work[qi - 1].best.mention;
+        }
         // "Znak.com reported its source said "..."": reported speech inside
         // reported speech; the inner speaker said it, the outer one relayed it.
         if (r.scope == RuleScope::kBefore && r.cue_group && g[r.cue_group].data() &&

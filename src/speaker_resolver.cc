@@ -1097,6 +1097,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
   for (size_t i = toks.size(); i-- > 0;) {
     if (i > 0 && words_.IsWord(Lex::PREPOSITION, toks[i - 1].text)) continue;
     std::string f = Fold(toks[i].text);
+    // (nor one that is a determiner before a word: "Her main rival, …")
+    if (i + 1 < toks.size() && words_.HasWord(Lex::DETERMINER, f)) continue;
     bool masc = words_.HasWord(Lex::PRON_MASC, f), fem = words_.HasWord(Lex::PRON_FEM, f),
          plur = words_.HasWord(Lex::PRON_PLUR, f), neut = words_.HasWord(Lex::PRON_NEUT, f);
     if (masc || fem || plur || neut) {
