@@ -818,6 +818,22 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
                   }
                 }
               }
+              // ""…," the message read" after "In a message to employees,
+              // chief executive Kelly Ortberg said …": a definite document
+              // is the one of the latest quote whose sentence names it, and
+              // so is its author
+              if (author.type == Mention::kNone && i > 0 && !ps.IsWord(Lex::INDEFINITE, dt[0].text)) {
+                const std::string doc = Fold(dt[i].text);
+                for (size_t k = qi; k-- > 0 && work[k].sent_b + 2000 > w.sent_b;) {
+                  const Work& pw = work[k];
+                  if (!pw.attributed || pw.best.mention.type == Mention::kNone || pw.sent_b >= q.open) continue;
+                  bool names_doc = false;
+                  const size_t upto = std::min(pw.sent_e, q.open);
+                  for (const auto& t : Tokenize(text.substr(pw.sent_b, upto - pw.sent_b), pw.sent_b))
+                    if (!InsideQuote(spans, t.begin) && Fold(t.text) == doc) { names_doc = true; break; }
+                  if (names_doc) { author = pw.best.mention; break; }
+                }
+              }
               c.mention = author;
             }
           } else if (source && r.cue_group && g[r.cue_group].data()) {
