@@ -1088,7 +1088,26 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       cur = head[i];
     }
     if (Mention d = qualifier_of(cur); d.type != Mention::kNone) return d;
-    return as_name(cur);
+    Mention named = as_name(cur);
+    // "Lula and French President Emmanuel Macron said": two names joined by a
+    // conjunction, nothing but modifiers before the second, speak together
+    if (named.type == Mention::kName) {
+      const auto it = std::find(head.begin(), head.end(), cur);
+      if (it != head.end() && it + 1 != head.end() && !(*(it + 1))->parenthesised) {
+        const NameSpan* other = *(it + 1);
+        const std::string_view gap = text_.substr(cur->end, other->begin - cur->end);
+        const auto gt = Tokenize(gap, cur->end);
+        if (!gt.empty() && gap.find_first_of(",;:()\n") == std::string_view::npos &&
+            words_.IsWord(Lex::CONJUNCTION, gt[0].text) && OnlyModifiersBetween(gt[0].end, other->begin) &&
+            ExpandToFullest(other->entity, other->begin) != ExpandToFullest(cur->entity, cur->begin)) {
+          named.pair = other->entity;
+          named.pair_pos = other->begin;
+          named.plural = true;
+          named.text = std::string(text_.substr(cur->begin, other->end - cur->begin));
+        }
+      }
+    }
+    return named;
   }
   auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first),
                        segs[first].first);
@@ -1244,6 +1263,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       s.kind = e.kind;
       s.entity = full;
       s.confidence = full == m.entity && e.tokens.size() == 1 && e.kind == "person" ? 0.8 : 0.95;
+      if (m.pair >= 0) {  // "A; B", as the annotation writes two speakers
+        s.name += "; " + entities_[ExpandToFullest(m.pair, m.pair_pos)].name;
+        s.kind = "group";
+        s.entity = -1;
+      }
       return s;
     }
     case Mention::kPronoun: {

@@ -34,6 +34,8 @@ struct Mention {
   std::string text;  // as written
   size_t pos = 0;    // byte offset in the article
   int entity = -1;   // for kName: index of the name entity
+  int pair = -1;     // for kName: a second name joined by a conjunction ("A and B said"), or -1
+  size_t pair_pos = 0;
   bool plural = false;
   Gender gender = Gender::kUnknown;
 };
