@@ -960,6 +960,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   }
 
   // Keep quotes, drop names, titles and terms.
+  std::vector<std::string> names_given;  // the folded words of quotes dropped as names or titles
   for (auto& w : work) {
     const QuoteSpan& q = w.span;
     std::string_view inner = text.substr(q.begin, q.end - q.begin);
@@ -1005,8 +1006,11 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     bool nickname = n <= 2 && name_follows && ((!ltoks.empty() && ltoks.back().upper) || title_case);
     bool attributed_close = w.attributed && w.best.rule && w.best.rule->confidence >= 0.85 &&
                             !w.best.speaker.name.empty();
-    if (naming || nickname) { w.keep = false; continue; }
-    if (title_case && !attributed_close) { w.keep = false; continue; }
+    if (naming || nickname || (title_case && !attributed_close)) {
+      w.keep = false;
+      names_given.push_back(Fold(inner_end));
+      continue;
+    }
     // A short capitalised phrase right after an article names something,
     // whoever the sentence's speaker: « choisir un « Congrès national général » »,
     // "the "Great Recession"" (not a pronoun: « une « Nous » »; no stop inside)
@@ -1017,6 +1021,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       const bool stop = inner_end.find_first_of(".!?,;:") != std::string_view::npos;
       if (after_article && toks[0].upper && n <= 4 && !stop && !(ps.ClassesOfWord(toks[0].text) & kPronounClasses)) {
         w.keep = false;
+        names_given.push_back(Fold(inner_end));
         continue;
       }
     }
@@ -1031,6 +1036,16 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       if (digit && letter) { w.keep = false; continue; }
     }
   }
+
+  // The words the article gives as a name or a title once are that name
+  // wherever they stand in quotation marks: a headline's « Anatomie d'une
+  // chute » after « le film « Anatomie d'une chute » ».
+  if (!names_given.empty())
+    for (auto& w : work)
+      if (w.keep &&
+          std::find(names_given.begin(), names_given.end(),
+                    Fold(TrimSpaces(text.substr(w.span.begin, w.span.end - w.span.begin)))) != names_given.end())
+        w.keep = false;
 
   // A quote running over paragraphs is attributed where it ends (« "...
   // (paragraph) "... ," the mayor said »): its earlier paragraphs take that
@@ -1109,12 +1124,13 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         }
       }
     }
-    // A quote that opens its sentence, with no quote before it in its
-    // paragraph, goes on from a sentence just before that says who speaks:
-    // "She said it was under control. "We have a plan."" (the subject of its
-    // speech verb, a name, a pronoun or a description; pattern `said_before`)
-    if (!w.attributed && !own_subject && (!last || last->span.para_begin != w.span.para_begin) &&
-        TrimSpaces(text.substr(w.sent_b, w.span.open - w.sent_b)).empty()) {
+    // A quote that opens its sentence goes on from a sentence just before,
+    // with no quotation of its own, that says who speaks: "She said it was
+    // under control. "We have a plan."" (the subject of its speech verb, a
+    // name, a pronoun or a description; pattern `said_before`), also after
+    // another speaker's quote in the paragraph ("… "fantasy economics".
+    // Torres dismissed the criticism. "He has had eight years."")
+    if (!w.attributed && !own_subject && TrimSpaces(text.substr(w.sent_b, w.span.open - w.sent_b)).empty()) {
       auto it = std::lower_bound(starts.begin(), starts.end(), w.sent_b);
       if (it != starts.begin() && *(it - 1) >= w.span.para_begin) {
         const size_t pb = *(it - 1);

@@ -1567,12 +1567,17 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         std::string d0 = Fold(dt[0].text);
         if (d0 == "la" || d0 == "une") g = Gender::kFemale;
         else if (d0 == "le" || d0 == "un") g = Gender::kMale;
+        // (or by the noun: « l'actrice », "the spokeswoman")
+        else if (words_.HasWord(Lex::FEMALE, words.back())) g = Gender::kFemale;
+        else if (words_.HasWord(Lex::MALE, words.back())) g = Gender::kMale;
         for (size_t i = salient_.size(); i-- > 0;) {
           const Salient& c = salient_[i];
           if (c.pos >= m.pos) continue;
           if (m.pos - c.pos > 2000) break;
           if (c.kind != "person" || c.entity < 0) continue;
           if (g != Gender::kUnknown && c.gender != Gender::kUnknown && g != c.gender) continue;
+          // (a one-word name of unknown sex is too weak for a gendered description)
+          if (g != Gender::kUnknown && c.gender == Gender::kUnknown && entities_[c.entity].tokens.size() < 2) continue;
           // not someone the article gave another title or occupation ("Health
           // Secretary Wes Streeting" is not "the actor", « l'avocat Me Jean
           // Dupont » not « la ministre »)
@@ -1594,6 +1599,34 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           s.entity = c.entity;
           s.confidence = 0.5;
           return s;
+        }
+        // no subject fits: a person of the description's sex named in this
+        // sentence or the one before in another role, with no other title or
+        // occupation (« le discours de Judith Godrèche … l'actrice a appelé »)
+        if (g != Gender::kUnknown) {
+          auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
+          const size_t here = static_cast<size_t>(it - sentence_starts_.begin());
+          const size_t from = here >= 2 ? sentence_starts_[here - 2] : 0;
+          auto lo = std::lower_bound(names_.begin(), names_.end(), from,
+                                     [](const NameSpan& n, size_t p) { return n.begin < p; });
+          for (auto n = lo; n != names_.end() && n->begin < m.pos; ++n) {
+            if (n->possessive || n->parenthesised) continue;
+            const int full = ExpandToFullest(n->entity, n->begin);
+            const Entity& e = entities_[full];
+            if (e.kind != "person" || e.tokens.size() < 2 || e.gender != g) continue;
+            const bool titled = std::any_of(e.desc.begin(), e.desc.end(), [&](const std::string& d) {
+              return words_.HasWord(Lex::TITLE, d) || words_.HasWord(Lex::PERSON_NOUN, d);
+            });
+            const bool described = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+              return std::find(e.desc.begin(), e.desc.end(), w) != e.desc.end();
+            });
+            if (titled && !described) continue;
+            s.name = e.name;  // the latest one wins
+            s.kind = e.kind;
+            s.entity = full;
+            s.confidence = 0.45;
+          }
+          if (!s.name.empty()) return s;
         }
       }
       // A shorter form of a description that spoke before: "Le ministère"
