@@ -905,6 +905,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       w.attributed = true;
       // later pronouns and short descriptions may refer to this speaker
       if (!w.best.speaker.name.empty()) resolver.NoteSpeaker(w.best.speaker, q.open);
+      else if (w.best.mention.type == Mention::kDescription) resolver.NoteUnnamed(w.best.mention, q.open);
     }
   }
 

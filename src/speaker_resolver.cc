@@ -1314,6 +1314,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person" &&
             !(c.subject && MaybeOrganisation(c.entity, c.pos)))
           continue;  // "it"
+        if (c.unnamed) return Speaker();  // the one the article does not name
         taken_at = c.pos;
         s.name = c.name;
         s.kind = !m.plural && m.gender == Gender::kUnknown && c.kind == "person" ? "organisation" : c.kind;
@@ -1948,6 +1949,21 @@ void SpeakerResolver::NoteSpeaker(const Speaker& s, size_t pos) {
     }
   }
   Salient x{pos, s.entity, s.name, s.kind, g};
+  auto it = std::upper_bound(salient_.begin(), salient_.end(), pos,
+                             [](size_t p, const Salient& v) { return p < v.pos; });
+  salient_.insert(it, x);
+}
+
+void SpeakerResolver::NoteUnnamed(const Mention& m, size_t pos) {
+  if (m.type != Mention::kDescription) return;
+  Gender g = Gender::kUnknown;
+  for (const Token& t : Tokenize(m.text)) {
+    const LexMask c = words_.ClassesOfWord(t.text);
+    if (c & Bit(Lex::FEMALE)) { g = Gender::kFemale; break; }
+    if (c & Bit(Lex::MALE)) { g = Gender::kMale; break; }
+  }
+  Salient x{pos, -1, "", m.plural ? "group" : "person", g};
+  x.unnamed = true;
   auto it = std::upper_bound(salient_.begin(), salient_.end(), pos,
                              [](size_t p, const Salient& v) { return p < v.pos; });
   salient_.insert(it, x);

@@ -66,6 +66,11 @@ class SpeakerResolver {
   Speaker SubjectBefore(size_t sentence_begin, size_t pos) const;
   // Records that `s` spoke at `pos` (pronouns after it may refer to it).
   void NoteSpeaker(const Speaker& s, size_t pos);
+  // Records that someone the article does not name spoke at `pos`, designated
+  // by the description `m` ("A spokesman for the ministry"): a pronoun that
+  // takes them up ("… ," he said) stays unresolved rather than going to
+  // someone named before.
+  void NoteUnnamed(const Mention& m, size_t pos);
   // The one a possessive phrase at bytes [begin, end) designates, without
   // its 's: "Judge Miller's" -> the name Miller, "the judge's" -> the
   // description "the judge". kNone when the phrase is not possessive.
@@ -101,6 +106,7 @@ class SpeakerResolver {
     std::string kind;
     Gender gender;
     bool subject = false;  // a sentence's subject (not a clause's, not a speaker noted later)
+    bool unnamed = false;  // someone the article does not name (NoteUnnamed)
   };
 
   void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts,
