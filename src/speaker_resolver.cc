@@ -306,7 +306,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       auto adjective = [&](size_t i) {
         const std::string_view f = fold_of(i);
         if (f.size() < 5 || (mask_of(i) & kNotAdjective)) return false;
-        for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain", "aine",
+        for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain", "aine", "anne",
                                         "ique", "aire", "iste", "if", "ive", "ois", "oise", "een", "eenne", "eur"})
           if (f.ends_with(suffix)) return true;
         return false;
