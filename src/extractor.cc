@@ -974,9 +974,14 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // (a caption's label opening the sentence: "Photo: "Flooded street"")
     const bool label = ltoks.size() <= 3 && !ltoks.empty() &&
                        (ps.HasWord(Lex::CAPTION, prev) || ps.HasWord(Lex::CAPTION, prev2 + " " + prev));
+    // (a work's title starts with a capital: a lower-case phrase of words that
+    // a speech verb attributes is what was said of the work, "X called the
+    // mission "a triumph of engineering"", « a jugé le plan « irréaliste et dangereux » »)
+    const bool said_of_work = !toks[0].upper && toks.size() >= 2 && w.attributed && w.best.rule &&
+                              w.best.rule->re && !w.best.cue.empty();
     bool naming = label || ps.HasWord(Lex::NAMING, prev) || ps.HasWord(Lex::NAMING, prev2 + " " + prev) ||
-                  ps.HasWord(Lex::WORK_WORD, prev) ||
-                  (ps.HasWord(Lex::DETERMINER, prev) && ps.HasWord(Lex::WORK_WORD, prev2));
+                  (!said_of_work && (ps.HasWord(Lex::WORK_WORD, prev) ||
+                                     (ps.HasWord(Lex::DETERMINER, prev) && ps.HasWord(Lex::WORK_WORD, prev2))));
     // « s'est dit « profondément alarmé » »: the naming word is the speech
     // verb the attribution found, with its auxiliary or clitic (« se dit »),
     // not a name being given (a bare participle names: "a process called "exfiltration"")
