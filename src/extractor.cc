@@ -394,7 +394,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     // the sentence's full stop is not the name's: "told the broadcaster NTV."
     // (an abbreviation keeps its own: "U.S.")
     if (v.size() > 1 && v.back() == '.') {
-      const std::string_view last = v.substr(v.find_last_of(' ') == std::string_view::npos ? 0 : v.find_last_of(' ') + 1);
+      const size_t space = v.find_last_of(' ');
+      const std::string_view last = v.substr(space == std::string_view::npos ? 0 : space + 1);
       if (last.find('.') == last.size() - 1) v.remove_suffix(1);
     }
     if (v.empty()) return "";

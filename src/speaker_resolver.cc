@@ -286,10 +286,12 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // alone and before a word in no lexicon, not an acronym: "B. Obama de
       // la Maison Blanche", "Sophie Binet de la CGT" are two names
       const bool article_second = end + 2 < toks.size() && (mask_of(end + 1) & Bit(Lex::DETERMINER));
+      const bool after_given_name =
+          end - start == 1 && (mask_of(start) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE))) &&
+          end + 2 < toks.size() && mask_of(end + 2) == 0 && !AllCaps(toks[end + 2].text);
       if (connector && end + 2 < toks.size() && !toks[end + 1].upper && (mask_of(end + 1) & Bit(Lex::NAME_CONNECTOR)) &&
           toks[end + 2].upper && gap_ok(end) && gap_ok(end + 1) && gap_ok(end + 2) && !inside_quote(end + 2) &&
-          f != "of" && (!article_second || (end - start == 1 && (mask_of(start) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE))) && mask_of(end + 2) == 0 &&
-                               !AllCaps(toks[end + 2].text)))) {
+          f != "of" && (!article_second || after_given_name)) {
         end += 3;
         continue;
       }
@@ -306,8 +308,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       auto adjective = [&](size_t i) {
         const std::string_view f = fold_of(i);
         if (f.size() < 5 || (mask_of(i) & kNotAdjective)) return false;
-        for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain", "aine", "anne",
-                                        "ique", "aire", "iste", "if", "ive", "ois", "oise", "een", "eenne", "eur"})
+        for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain", "aine",
+                                        "anne", "ique", "aire", "iste", "if", "ive", "ois", "oise", "een", "eenne", "eur"})
           if (f.ends_with(suffix)) return true;
         return false;
       };
@@ -1571,30 +1573,34 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         // (or by the noun: « l'actrice », "the spokeswoman")
         else if (words_.HasWord(Lex::FEMALE, words.back())) g = Gender::kFemale;
         else if (words_.HasWord(Lex::MALE, words.back())) g = Gender::kMale;
+        // Whether the article gave a person another title or occupation
+        // ("Health Secretary Wes Streeting" is not "the actor", « l'avocat Me
+        // Jean Dupont » not « la ministre »), and whether it called them so.
+        auto titled = [&](const Entity& e) {
+          return std::any_of(e.desc.begin(), e.desc.end(), [&](const std::string& d) {
+            return words_.HasWord(Lex::TITLE, d) || words_.HasWord(Lex::PERSON_NOUN, d);
+          });
+        };
+        auto described = [&](const Entity& e) {
+          return std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+            return std::find(e.desc.begin(), e.desc.end(), w) != e.desc.end();
+          });
+        };
+        // "the spokesperson" speaks for someone: not the person last named
+        // unless the article called them so
+        const bool delegate = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+          return words_.HasWord(Lex::DELEGATE, w);
+        });
         for (size_t i = salient_.size(); i-- > 0;) {
           const Salient& c = salient_[i];
           if (c.pos >= m.pos) continue;
           if (m.pos - c.pos > 2000) break;
           if (c.kind != "person" || c.entity < 0) continue;
           if (g != Gender::kUnknown && c.gender != Gender::kUnknown && g != c.gender) continue;
+          const Entity& e = entities_[c.entity];
           // (a one-word name of unknown sex is too weak for a gendered description)
-          if (g != Gender::kUnknown && c.gender == Gender::kUnknown && entities_[c.entity].tokens.size() < 2) continue;
-          // not someone the article gave another title or occupation ("Health
-          // Secretary Wes Streeting" is not "the actor", « l'avocat Me Jean
-          // Dupont » not « la ministre »)
-          const auto& cd = entities_[c.entity].desc;
-          const bool titled = std::any_of(cd.begin(), cd.end(), [&](const std::string& d) {
-            return words_.HasWord(Lex::TITLE, d) || words_.HasWord(Lex::PERSON_NOUN, d);
-          });
-          const bool described = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-            return std::find(cd.begin(), cd.end(), w) != cd.end();
-          });
-          // "the spokesperson" speaks for someone: not the person last named
-          // unless the article called them so
-          const bool delegate = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-            return words_.HasWord(Lex::DELEGATE, w);
-          });
-          if ((titled || delegate) && !described) continue;
+          if (g != Gender::kUnknown && c.gender == Gender::kUnknown && e.tokens.size() < 2) continue;
+          if ((titled(e) || delegate) && !described(e)) continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
@@ -1615,13 +1621,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
             const int full = ExpandToFullest(n->entity, n->begin);
             const Entity& e = entities_[full];
             if (e.kind != "person" || e.tokens.size() < 2 || e.gender != g) continue;
-            const bool titled = std::any_of(e.desc.begin(), e.desc.end(), [&](const std::string& d) {
-              return words_.HasWord(Lex::TITLE, d) || words_.HasWord(Lex::PERSON_NOUN, d);
-            });
-            const bool described = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-              return std::find(e.desc.begin(), e.desc.end(), w) != e.desc.end();
-            });
-            if (titled && !described) continue;
+            if (titled(e) && !described(e)) continue;
             s.name = e.name;  // the latest one wins
             s.kind = e.kind;
             s.entity = full;
@@ -1821,8 +1821,8 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
         ++words_before;
         constexpr LexMask kSomeone = Bit(Lex::ORG_WORD) | Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN);
         const std::string f = Fold(t.text);
-        if ((words_.Classes(f) & kSomeone) ||
-            (f.size() > 3 && (f.ends_with('s') || f.ends_with('x')) && (words_.Classes(f.substr(0, f.size() - 1)) & kSomeone)))
+        const bool plural_form = f.size() > 3 && (f.ends_with('s') || f.ends_with('x'));
+        if ((words_.Classes(f) & kSomeone) || (plural_form && (words_.Classes(f.substr(0, f.size() - 1)) & kSomeone)))
           plain = false;
       }
       for (std::string_view mark : {"\xC2\xAB", "\xE2\x80\x9C", "\""})
@@ -1834,7 +1834,8 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
       }
     }
     // (a sentence inside a quotation is the speaker's, not the writer's)
-    if (!toks.empty() && InsideQuote(quotes_, static_cast<size_t>(head.data() - text_.data()) + toks[0].begin)) continue;
+    const size_t head_at = static_cast<size_t>(head.data() - text_.data());
+    if (!toks.empty() && InsideQuote(quotes_, head_at + toks[0].begin)) continue;
     // (persons in the plural may come with no article: "Republican senators")
     if (toks.size() < 2 || (!plural && !words_.IsWord(Lex::DETERMINER, toks[0].text))) continue;
     // a person noun or title, in the plural when a group is looked for
@@ -1866,7 +1867,7 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
     if (last_person == 0 && !(plural && n > 0 && person(toks[0], words_.ClassesOfWord(toks[0].text)))) continue;
     // a name right after the head ("le président Macron"), or the head opening
     // a name (« le Conseil constitutionnel »): the salient subjects had their chance
-    const size_t head_pos = static_cast<size_t>(head.data() - text_.data()) + toks[last_person].begin;
+    const size_t head_pos = head_at + toks[last_person].begin;
     const auto name_at = std::lower_bound(names_.begin(), names_.end(), head_pos,
                                           [](const NameSpan& n, size_t p) { return n.begin < p; });
     if (named || (name_at != names_.end() && name_at->begin == head_pos) ||
@@ -1886,7 +1887,7 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
       }
     }
     s.name = std::string(head.substr(0, end));
-    if (at) *at = static_cast<size_t>(head.data() - text_.data());
+    if (at) *at = head_at;
     // an institution with its proper complement is a name: « le ministère des
     // Affaires étrangères » -> « ministère des Affaires étrangères »
     if (organisation && words_.IsWord(Lex::DETERMINER, toks[0].text) &&
@@ -1935,19 +1936,20 @@ Speaker SpeakerResolver::SubjectBefore(size_t sentence_begin, size_t pos) const 
   return s;
 }
 
+Gender SpeakerResolver::GenderOfWords(std::string_view phrase) const {
+  for (const Token& t : Tokenize(phrase)) {
+    const LexMask c = words_.ClassesOfWord(t.text);
+    if (c & Bit(Lex::FEMALE)) return Gender::kFemale;
+    if (c & Bit(Lex::MALE)) return Gender::kMale;
+  }
+  return Gender::kUnknown;
+}
+
 void SpeakerResolver::NoteSpeaker(const Speaker& s, size_t pos) {
   if (s.name.empty()) return;
   Gender g = Gender::kUnknown;
-  if (s.entity >= 0) {
-    g = entities_[s.entity].gender;
-  } else if (s.kind == "person") {
-    // a description's article or noun: « la Première ministre », "the spokeswoman"
-    for (const Token& t : Tokenize(s.name)) {
-      const LexMask c = words_.ClassesOfWord(t.text);
-      if (c & Bit(Lex::FEMALE)) { g = Gender::kFemale; break; }
-      if (c & Bit(Lex::MALE)) { g = Gender::kMale; break; }
-    }
-  }
+  if (s.entity >= 0) g = entities_[s.entity].gender;
+  else if (s.kind == "person") g = GenderOfWords(s.name);
   Salient x{pos, s.entity, s.name, s.kind, g};
   auto it = std::upper_bound(salient_.begin(), salient_.end(), pos,
                              [](size_t p, const Salient& v) { return p < v.pos; });
@@ -1956,13 +1958,7 @@ void SpeakerResolver::NoteSpeaker(const Speaker& s, size_t pos) {
 
 void SpeakerResolver::NoteUnnamed(const Mention& m, size_t pos) {
   if (m.type != Mention::kDescription) return;
-  Gender g = Gender::kUnknown;
-  for (const Token& t : Tokenize(m.text)) {
-    const LexMask c = words_.ClassesOfWord(t.text);
-    if (c & Bit(Lex::FEMALE)) { g = Gender::kFemale; break; }
-    if (c & Bit(Lex::MALE)) { g = Gender::kMale; break; }
-  }
-  Salient x{pos, -1, "", m.plural ? "group" : "person", g};
+  Salient x{pos, -1, "", m.plural ? "group" : "person", GenderOfWords(m.text)};
   x.unnamed = true;
   auto it = std::upper_bound(salient_.begin(), salient_.end(), pos,
                              [](size_t p, const Salient& v) { return p < v.pos; });

@@ -109,6 +109,9 @@ class SpeakerResolver {
     bool unnamed = false;  // someone the article does not name (NoteUnnamed)
   };
 
+  // The sex the first gendered word of `phrase` gives (its article or noun:
+  // « la Première ministre », "the spokeswoman"), or kUnknown.
+  Gender GenderOfWords(std::string_view phrase) const;
   void FindNames(const std::vector<QuoteSpan>& quotes, const std::vector<size_t>& sentence_starts,
                  std::vector<Token> toks);
   // The entity of a name's words as written and folded (the same one for the
