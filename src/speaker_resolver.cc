@@ -1413,6 +1413,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       auto dt = Tokenize(m.text);
       bool head_upper = false;
       bool possessor = false;  // "the mayor's office": someone's, not any office
+      size_t head_end = dt.size();  // where the complement starts
       for (size_t i = 0; i < dt.size(); ++i) {
         std::string f = Fold(dt[i].text);
         // (an article after the head opens its complement: « du Sénat »)
@@ -1425,6 +1426,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
                 !(cm & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))))
               complement.push_back(Fold(dt[j].text));
           }
+          head_end = i;
           break;
         }
         // "the president's spokesman": the possessor qualifies the head noun,
@@ -1516,7 +1518,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         size_t dash = f.find('-');
         return words_.HasWord(Lex::TITLE, f) || (dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash)));
       };
-      bool proper = std::any_of(dt.begin(), dt.end(),
+      // (in the head: « l'organisation militant pour les droits de l'Homme »
+      // is no proper name)
+      bool proper = std::any_of(dt.begin(), dt.begin() + static_cast<long>(head_end),
                                 [&](const Token& t) { return t.upper && &t != &dt[0] && !title_word(t.text); });
       if (!words.empty() && !proper && !possessor && words_.HasWord(Lex::ORG_WORD, words[0])) {
         // "the ministry" after "the Health Ministry said": an organisation whose
