@@ -843,10 +843,27 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       }
   }
   segs.push_back({b, end});
+  // "Émue, l'actrice a appelé", "Visibly moved, the actress urged": a
+  // segment opening the sentence with no name in it, ending in a participle
+  // or an adjective (by its ending, in no word list), is no subject
+  auto opener = [&](size_t sb, size_t se, const std::vector<Token>& toks) {
+    if (toks.size() > 3 || !toks[0].upper ||
+        !std::binary_search(sentence_starts_.begin(), sentence_starts_.end(), sb + toks[0].begin))
+      return false;
+    auto n = std::lower_bound(names_.begin(), names_.end(), sb,
+                              [](const NameSpan& x, size_t p) { return x.begin < p; });
+    if (n != names_.end() && n->begin < se) return false;
+    const std::string last = Fold(toks.back().text);
+    if (last.size() < 4 || words_.ClassesOfWord(toks.back().text)) return false;
+    for (std::string_view ending : {"ed", "\u00e9", "\u00e9e", "\u00e9s", "\u00e9es", "ue", "ues", "eux", "euse"})
+      if (last.ends_with(ending)) return true;
+    return false;
+  };
   size_t first = 0;
   while (first + 1 < segs.size()) {
     auto toks = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first));
     if (toks.empty()) { ++first; continue; }
+    if (opener(segs[first].first, segs[first].second, toks)) { ++first; continue; }
     std::string f0 = Fold(toks[0].text);
     std::string f01 = toks.size() > 1 ? f0 + " " + Fold(toks[1].text) : f0;
     // an elided first word is one with the next: « S'exprimant devant la presse, »
