@@ -83,6 +83,7 @@ enum class Lex : uint8_t {
   kCount
 };
 using LexMask = uint64_t;
+// (all 64 bits are in use: one more class needs a wider LexMask)
 static_assert(static_cast<int>(Lex::kCount) <= 64, "LexMask holds one bit per Lex");
 constexpr LexMask Bit(Lex l) { return LexMask{1} << static_cast<int>(l); }
 // The personal pronoun classes (il, she, they, it ...).
