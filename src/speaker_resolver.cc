@@ -441,7 +441,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     for (int back = 0; back < 6 && b > 0; ++back) {
       const Token& t = toks[b - 1];
       std::string_view gap = text_.substr(t.end, toks[b].begin - t.end);
-      if (TrimSpaces(gap).size() > 0 && gap != "-") break;
+      // (nor across a line break: a headline or a dateline above is no description)
+      if ((TrimSpaces(gap).size() > 0 && gap != "-") || gap.find('\n') != std::string_view::npos) break;
       const LexMask m = mask_of(b - 1);
       if (m & Bit(Lex::DETERMINER)) {
         // "la ministre" / "le ministre": an epicene title takes its article's
