@@ -697,12 +697,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         for (size_t k2 = (subject - names_.data()) + 1; k2 < names_.size() && names_[k2].begin < se; ++k2) {
           const NameSpan& other = names_[k2];
           if (other.after_preposition || other.possessive || other.parenthesised) continue;
-          std::string_view gap = text_.substr(subject->end, other.begin - subject->end);
-          auto gt = Tokenize(gap, subject->end);
-          if (gt.empty() || gap.find_first_of(",;:\n") != std::string_view::npos ||
-              !words_.IsWord(Lex::CONJUNCTION, gt[0].text) ||
-              !OnlyModifiersBetween(gt[0].end, other.begin))
-            break;
+          if (!JoinedNames(*subject, other)) break;
           const Entity& a = entities_[ExpandToFullest(subject->entity, subject->begin)];
           const Entity& b = entities_[ExpandToFullest(other.entity, other.begin)];
           if (a.name != b.name)
@@ -737,6 +732,13 @@ bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
       return false;
   }
   return true;
+}
+
+bool SpeakerResolver::JoinedNames(const NameSpan& a, const NameSpan& b) const {
+  const std::string_view gap = text_.substr(a.end, b.begin - a.end);
+  const auto gt = Tokenize(gap, a.end);
+  return !gt.empty() && gap.find_first_of(",;:\n") == std::string_view::npos &&
+         words_.IsWord(Lex::CONJUNCTION, gt[0].text) && OnlyModifiersBetween(gt[0].end, b.begin);
 }
 
 bool SpeakerResolver::FollowedByVerb(size_t pos) const {
@@ -1115,10 +1117,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
       const auto it = std::find(head.begin(), head.end(), cur);
       if (it != head.end() && it + 1 != head.end() && !(*(it + 1))->parenthesised) {
         const NameSpan* other = *(it + 1);
-        const std::string_view gap = text_.substr(cur->end, other->begin - cur->end);
-        const auto gt = Tokenize(gap, cur->end);
-        if (!gt.empty() && gap.find_first_of(",;:()\n") == std::string_view::npos &&
-            words_.IsWord(Lex::CONJUNCTION, gt[0].text) && OnlyModifiersBetween(gt[0].end, other->begin) &&
+        if (JoinedNames(*cur, *other) &&
             ExpandToFullest(other->entity, other->begin) != ExpandToFullest(cur->entity, cur->begin)) {
           named.pair = other->entity;
           named.pair_pos = other->begin;
@@ -1592,9 +1591,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         std::string d0 = Fold(dt[0].text);
         if (d0 == "la" || d0 == "une") g = Gender::kFemale;
         else if (d0 == "le" || d0 == "un") g = Gender::kMale;
-        // (or by the noun: « l'actrice », "the spokeswoman")
-        else if (words_.HasWord(Lex::FEMALE, words.back())) g = Gender::kFemale;
-        else if (words_.HasWord(Lex::MALE, words.back())) g = Gender::kMale;
+        else g = GenderOfWords(dt[1].text);  // by the noun: « l'actrice », "the spokeswoman"
         // Whether the article gave a person another title or occupation
         // ("Health Secretary Wes Streeting" is not "the actor", « l'avocat Me
         // Jean Dupont » not « la ministre »), and whether it called them so.

@@ -125,6 +125,10 @@ class SpeakerResolver {
   // True when only modifier words (no verb, comma or capitalised word outside a
   // name) lie between bytes a and b: "SpaceX founder | Elon Musk".
   bool OnlyModifiersBetween(size_t a, size_t b) const;
+  // Whether name `b` follows name `a` as its partner in one subject: a
+  // conjunction, then only modifiers, no punctuation ("Olaf Scholz and
+  // French President Emmanuel Macron").
+  bool JoinedNames(const NameSpan& a, const NameSpan& b) const;
   // True when a verb (auxiliary or speech verb, adverbs skipped) follows `pos`.
   bool FollowedByVerb(size_t pos) const;
   std::string KindOf(const Entity& e) const;
