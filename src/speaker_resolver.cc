@@ -306,17 +306,49 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           Bit(Lex::CUE_FIN) | Bit(Lex::CUE_FIN_AFTER) | Bit(Lex::CUE_PP) | Bit(Lex::CUE_PPR) | Bit(Lex::CLITIC) |
           Bit(Lex::RELATIVE) | Bit(Lex::ADVERB) | Bit(Lex::CONJUNCTION) | Bit(Lex::ORG_WORD);
       auto adjective = [&](size_t i) {
-        const std::string_view f = fold_of(i);
+        std::string_view f = fold_of(i);
         if (f.size() < 5 || (mask_of(i) & kNotAdjective)) return false;
+        if (f.ends_with('s')) f.remove_suffix(1);  // « chimiques », « juives »
         for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain", "aine",
-                                        "anne", "ique", "aire", "iste", "if", "ive", "ois", "oise", "een", "eenne", "eur"})
+                                        "anne", "ique", "aire", "iste", "if", "ive", "ois", "oise", "een", "eenne", "eur",
+                                        "eux", "euse"})
           if (f.ends_with(suffix)) return true;
         return false;
       };
-      const size_t from = end;
-      while (end < toks.size() && end - from < 2 && !toks[end].upper && gap_ok(end) && !inside_quote(end) &&
-             adjective(end))
-        ++end;
+      auto adjectives = [&](size_t i) {  // up to two lowercase adjectives from token i
+        const size_t from = i;
+        while (i < toks.size() && i - from < 2 && !toks[i].upper && gap_ok(i) && !inside_quote(i) && adjective(i))
+          ++i;
+        return i;
+      };
+      end = adjectives(end);
+      // « le Syndicat national des journalistes », « la Ligue des droits de
+      // l'homme », « l'Association des leaders religieux du Mali »: and its
+      // complements: « de », « des », « du », « d' » (« de la », « de l' »)
+      // then a noun in no lexicon (a name's word too) with its adjectives.
+      for (int complements = 0; complements < 3 && end < toks.size(); ++complements) {
+        size_t i = end;
+        const std::string_view c = fold_of(i);
+        const bool elided = c == "d'" || c == "d\u2019";
+        if (toks[i].upper || !gap_ok(i) || inside_quote(i) || !(c == "de" || c == "des" || c == "du" || elided))
+          break;
+        ++i;
+        if (c == "de" && i < toks.size() && !toks[i].upper && gap_ok(i)) {
+          const std::string_view a = fold_of(i);
+          if (a == "la" || a == "l'" || a == "l\u2019") ++i;
+        }
+        if (i >= toks.size() || !gap_ok(i) || inside_quote(i)) break;
+        if (toks[i].upper) {  // « du Mali », « de la République démocratique du Congo »
+          if (!is_upper_tok(i) || sentence_initial(i)) break;
+          ++i;
+          while (i < toks.size() && toks[i].upper && is_upper_tok(i) && gap_ok(i) && !inside_quote(i)) ++i;
+        } else if (mask_of(i) != 0 || fold_of(i).size() < 3) {
+          break;
+        } else {
+          ++i;
+        }
+        end = adjectives(i);
+      }
     }
     // Possessive ends the run: "Mendez's wife".
     bool possessive = false;
@@ -784,6 +816,12 @@ const std::vector<int>& SpeakerResolver::FullerForms(int entity) const {
         match = ok && (s == 0 || s + m.tokens.size() == e.tokens.size() ||
                        (m.tokens.size() == 1 && e.tokens.size() >= 4 && m.tokens[0].size() >= 3 &&
                         !words_.HasWord(Lex::NAME_CONNECTOR, m.tokens[0])));
+        // "Mali" is not « l'Association des leaders religieux du Mali »,
+        // "England" not "the Bank of England": a complement of an
+        // organisation's name is a name of its own
+        if (match && s > 0 && e.kind == "organisation" &&
+            (e.tokens[s - 1] == "of" || words_.HasWord(Lex::NAME_CONNECTOR, e.tokens[s - 1])))
+          match = false;
       }
     }
     if (!match && acronym && e.tokens.size() >= 2) {
@@ -1539,7 +1577,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // is no proper name)
       bool proper = std::any_of(dt.begin(), dt.begin() + static_cast<long>(head_end),
                                 [&](const Token& t) { return t.upper && &t != &dt[0] && !title_word(t.text); });
-      if (!words.empty() && !proper && !possessor && words_.HasWord(Lex::ORG_WORD, words[0])) {
+      // « le gouvernement malien », "the Russian ministry": a country's
+      // institution, not the organisation the text is about
+      const bool of_country = std::any_of(words.begin() + (words.empty() ? 0 : 1), words.end(),
+                                          [&](const std::string& w) { return words_.HasWord(Lex::COUNTRY, w); });
+      if (!words.empty() && !proper && !possessor && !of_country && words_.HasWord(Lex::ORG_WORD, words[0])) {
         // "the ministry" after "the Health Ministry said": an organisation whose
         // name holds the noun comes first, before any later one
         for (size_t i = salient_.size(); i-- > 0;) {
