@@ -470,6 +470,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       if (m & Bit(Lex::MALE)) g = Gender::kMale;
     }
     size_t b = start;
+    const size_t desc_run = desc.size();  // the words found below come after
+    const Gender g_run = g;
     for (int back = 0; back < 6 && b > 0; ++back) {
       const Token& t = toks[b - 1];
       std::string_view gap = text_.substr(t.end, toks[b].begin - t.end);
@@ -511,8 +513,20 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // (and the capitalised word that qualifies a title right after it: "La
       // Première ministre Élisabeth Borne")
       const bool title_qualifier = t.upper && b < start && (mask_of(b) & Bit(Lex::TITLE));
-      if ((t.upper && !title_qualifier) || (m & (Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))))
+      if (t.upper && !title_qualifier) {
+        // "The Justice Department sued Boeing": lowercase words between two
+        // names are no description unless they hold a title or a person's
+        // noun ("the Kremlin spokesman Dmitri Peskov")
+        constexpr LexMask kSomeone = Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN) | Bit(Lex::MALE) | Bit(Lex::FEMALE);
+        bool someone = false;
+        for (size_t i = b; i < start; ++i) someone = someone || (mask_of(i) & kSomeone);
+        if (!someone) {
+          desc.resize(desc_run);
+          g = g_run;
+        }
         break;
+      }
+      if (m & (Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))) break;
       desc.emplace_back(fold_of(b - 1));
       if (m & Bit(Lex::FEMALE)) g = Gender::kFemale;
       if (m & Bit(Lex::MALE)) g = Gender::kMale;
