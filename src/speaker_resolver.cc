@@ -759,6 +759,12 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   // Gender learnt from pronouns right after a subject: "X ... Elle a dit" is too weak; skip.
 }
 
+bool SpeakerResolver::AllDeterminers(std::string_view s) const {
+  bool all = true;
+  ScanTokens(s, 0, [&](const Token& t) { return all = words_.IsWord(Lex::DETERMINER, t.text); });
+  return all && s.find_first_of(",;:") == std::string_view::npos;
+}
+
 bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
   std::string_view gap = text_.substr(a, b - a);
   if (gap.find_first_of(",;:\n") != std::string_view::npos) return false;
@@ -948,7 +954,11 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
     for (auto it = from; it != names_.end() && it->begin < se; ++it) {
       const NameSpan& n = *it;  // a name may run past the phrase ("Akli | Gasmi, ...")
-      if (!governed_ok && (n.after_preposition || n.possessive)) continue;
+      // (a name whose preposition stands before the phrase is not governed
+      // in it: "according to | the United Nations")
+      const bool governed_here =
+          n.possessive || (n.after_preposition && (n.begin <= pos || !AllDeterminers(text_.substr(pos, n.begin - pos))));
+      if (!governed_ok && governed_here) continue;
       out.push_back(&n);
     }
     return out;
@@ -1227,6 +1237,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
                      words_.HasWord(Lex::CUE_PPR, f) || words_.HasWord(Lex::AUX, f) ||
                      (!toks[i].upper && f.size() > 4 && f.ends_with("ed") &&
                       !words_.IsWord(Lex::DETERMINER, toks[i - 1].text));
+    if (toks[i].upper && toks[i - 1].upper) verb_like = false;  // a name's word: "the United States"
     if (words_.HasWord(Lex::INTENSIFIER, f)) verb_like = true;  // "The study itself"
     // "le chef de l'État ukrainien | lors d'une conférence de presse"
     if (words_.HasWord(Lex::CIRCUMSTANCE, f)) verb_like = true;

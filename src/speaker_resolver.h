@@ -125,6 +125,8 @@ class SpeakerResolver {
   // True when only modifier words (no verb, comma or capitalised word outside a
   // name) lie between bytes a and b: "SpaceX founder | Elon Musk".
   bool OnlyModifiersBetween(size_t a, size_t b) const;
+  // True when `s` holds only articles and spaces ("the", "", « l' »).
+  bool AllDeterminers(std::string_view s) const;
   // Whether name `b` follows name `a` as its partner in one subject: a
   // conjunction, then only modifiers, no punctuation ("Olaf Scholz and
   // French President Emmanuel Macron").
