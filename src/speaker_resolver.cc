@@ -1355,6 +1355,27 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
     case Mention::kPronoun: {
       // « on » (ANONYMOUS) stands for no one in particular
       if (words_.IsWord(Lex::ANONYMOUS, m.text)) return s;
+      // « celle-ci », « celui-ci » (the latter): the person last named before,
+      // in whatever role, not the last subject ("… accompagné de la ministre
+      // Rachida Dati. Celle-ci a dénoncé …")
+      if (!m.plural && m.gender != Gender::kUnknown && Fold(m.text).ends_with("-ci")) {
+        auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 600 ? m.pos - 600 : 0,
+                                   [](const NameSpan& n, size_t p) { return n.begin < p; });
+        for (auto n = std::lower_bound(lo, names_.end(), m.pos, [](const NameSpan& x, size_t p) { return x.begin < p; });
+             n != lo;) {
+          --n;
+          if (n->possessive) continue;
+          const int full = ExpandToFullest(n->entity, n->begin);
+          const Entity& e = entities_[full];
+          if (e.kind != "person") continue;
+          if (e.gender != m.gender && (e.gender != Gender::kUnknown || e.tokens.size() < 2)) continue;
+          s.name = e.name;
+          s.kind = e.kind;
+          s.entity = full;
+          s.confidence = 0.7;
+          return s;
+        }
+      }
       size_t taken_at = 0;  // where the candidate taken was noted
       for (size_t i = salient_.size(); i-- > 0;) {
         const Salient& c = salient_[i];
