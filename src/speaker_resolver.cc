@@ -72,6 +72,17 @@ std::vector<std::string> SpeakerResolver::ContentWords(std::string_view s) const
   return out;
 }
 
+namespace {
+
+// « celui-ci », « celle-ci », « ce dernier », « cette dernière », "the
+// latter" (folded): a pronoun for the last one named.
+bool Latter(std::string_view folded) {
+  return folded.ends_with("-ci") || folded.ends_with(" dernier") || folded.ends_with(" derniere") ||
+         folded == "the latter";
+}
+
+}  // namespace
+
 std::string SpeakerResolver::KindOf(const Entity& e) const {
   std::string folded = Fold(e.name);
   if (relays_.Find(e.name)) return "organisation";
@@ -1199,12 +1210,21 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     std::string f = Fold(toks[i].text);
     // (nor one that is a determiner before a word: "Her main rival, …")
     if (i + 1 < toks.size() && words_.HasWord(Lex::DETERMINER, f)) continue;
+    // (or two words: « ce dernier », "the latter")
+    size_t from = i;
+    if (i > 0) {
+      std::string two = Fold(toks[i - 1].text) + " " + f;
+      if (words_.Classes(two) & kPronounClasses) {
+        from = i - 1;
+        f = two;
+      }
+    }
     bool masc = words_.HasWord(Lex::PRON_MASC, f), fem = words_.HasWord(Lex::PRON_FEM, f),
          plur = words_.HasWord(Lex::PRON_PLUR, f), neut = words_.HasWord(Lex::PRON_NEUT, f);
     if (masc || fem || plur || neut) {
       m.type = Mention::kPronoun;
-      m.text = std::string(toks[i].text);
-      m.pos = toks[i].begin;
+      m.text = std::string(text_.substr(toks[from].begin, toks[i].end - toks[from].begin));
+      m.pos = toks[from].begin;
       m.plural = plur;
       m.gender = masc ? Gender::kMale : fem ? Gender::kFemale : Gender::kUnknown;
       return m;
@@ -1355,10 +1375,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
     case Mention::kPronoun: {
       // « on » (ANONYMOUS) stands for no one in particular
       if (words_.IsWord(Lex::ANONYMOUS, m.text)) return s;
-      // « celle-ci », « celui-ci » (the latter): the person last named before,
-      // in whatever role, not the last subject ("… accompagné de la ministre
-      // Rachida Dati. Celle-ci a dénoncé …")
-      if (!m.plural && m.gender != Gender::kUnknown && Fold(m.text).ends_with("-ci")) {
+      // « celle-ci », « ce dernier », "the latter": the person (of that sex)
+      // last named before, in whatever role, not the last subject ("…
+      // accompagnée de la ministre Rachida Dati. Celle-ci a dénoncé …");
+      // "the latter" may be an organisation too
+      if (!m.plural && Latter(Fold(m.text))) {
         auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 600 ? m.pos - 600 : 0,
                                    [](const NameSpan& n, size_t p) { return n.begin < p; });
         for (auto n = std::lower_bound(lo, names_.end(), m.pos, [](const NameSpan& x, size_t p) { return x.begin < p; });
@@ -1367,8 +1388,10 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (n->possessive) continue;
           const int full = ExpandToFullest(n->entity, n->begin);
           const Entity& e = entities_[full];
-          if (e.kind != "person") continue;
-          if (e.gender != m.gender && (e.gender != Gender::kUnknown || e.tokens.size() < 2)) continue;
+          if (m.gender == Gender::kUnknown ? e.kind == "place" : e.kind != "person") continue;
+          if (m.gender != Gender::kUnknown && e.gender != m.gender &&
+              (e.gender != Gender::kUnknown || e.tokens.size() < 2))
+            continue;
           s.name = e.name;
           s.kind = e.kind;
           s.entity = full;
