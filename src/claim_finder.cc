@@ -98,6 +98,7 @@ struct Claim {
 void AddClaims(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
                const Gazetteer& gazetteer, const std::vector<QuoteSpan>& spans,
                const std::vector<size_t>& sentence_starts, const SpeakerResolver& resolver,
+               const std::function<std::vector<std::string>(size_t, size_t)>& vias_in,
                std::vector<ExtractedQuote>* quotes) {
   if (ps.claim_rules().empty()) return;
   size_t first_of_piece = quotes->size();
@@ -226,19 +227,9 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
       }
     }
     if (!found) continue;
-    // relays named anywhere in the sentence by the `sentence` (via) rules
-    for (const Rule& r : ps.rules()) {
-      if (r.scope != RuleScope::kSentence) continue;
-      g.assign(r.re->NumberOfCapturingGroups() + 1, re2::StringPiece());
-      size_t pos = 0;
-      while (pos <= sentence.size() &&
-             MatchRule(r, input, pos, sentence.size(), RE2::UNANCHORED, g.data(), static_cast<int>(g.size()))) {
-        add_via(&best.via, normalize_via(Group(g, r.via_group), r));
-        size_t next = g[0].data() - sentence.data() + std::max<size_t>(g[0].size(), 1);
-        if (next <= pos) break;
-        pos = next;
-      }
-    }
+    // relays named anywhere in the sentence, as the quote pipeline finds them
+    const size_t b = static_cast<size_t>(sentence.data() - text.data());
+    for (std::string& v : vias_in(b, b + sentence.size())) add_via(&best.via, std::move(v));
     best.via.erase(std::remove(best.via.begin(), best.via.end(), best.speaker.name), best.via.end());
 
     ExtractedQuote x;

@@ -37,6 +37,8 @@
 // as `quotes` is not shared.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -54,11 +56,14 @@ namespace quotetrail {
 // starts (byte offsets in `text`) and `resolver` the piece's resolver, all as
 // the quote pipeline built them. The quotes already in *quotes with begin >=
 // base are this piece's quotes: claims never overlap those of kind "full", and
-// the piece's entries are left sorted by `begin` (reading order). Does nothing
-// when `ps` has no claim rules.
+// the piece's entries are left sorted by `begin` (reading order). `vias_in(b,
+// e)` gives the relays and documents named in text[b, e) as the quote
+// pipeline finds them (its `sentence` rules, quotations blanked out), for the
+// claim of a sentence. Does nothing when `ps` has no claim rules.
 void AddClaims(std::string_view text, size_t base, size_t base_cp, const PatternSet& ps,
                const Gazetteer& gazetteer, const std::vector<QuoteSpan>& spans,
                const std::vector<size_t>& sentence_starts, const SpeakerResolver& resolver,
+               const std::function<std::vector<std::string>(size_t, size_t)>& vias_in,
                std::vector<ExtractedQuote>* quotes);
 
 }  // namespace quotetrail

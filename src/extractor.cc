@@ -1497,7 +1497,16 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   }
 
   // Reported speech without quotation marks, on request (claim_finder.h).
-  if (opts.claims) AddClaims(text, base, base_cp, ps, *gazetteer_, spans, starts, resolver, quotes);
+  if (opts.claims) {
+    auto vias_in = [&](size_t b, size_t e) {
+      std::vector<ViaHit> hits;
+      find_via(masked, b, std::min(e, masked.size()), &hits);
+      std::vector<std::string> names;
+      for (ViaHit& h : hits) names.push_back(std::move(h.name));
+      return names;
+    };
+    AddClaims(text, base, base_cp, ps, *gazetteer_, spans, starts, resolver, vias_in, quotes);
+  }
 }
 
 }  // namespace quotetrail
