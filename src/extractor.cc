@@ -318,7 +318,7 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
   // work stays linear; speakers are then resolved within a piece only.
   constexpr size_t kChunk = 1 << 20;
   // A text of one piece is split into words once, for the language and the speakers.
-  const bool one_piece = article.text.size() <= kChunk;
+  bool one_piece = article.text.size() <= kChunk;
   std::vector<Token> tokens;
   if (one_piece) tokens = Tokenize(article.text);
   const bool detect = opts.lang == "auto" || opts.lang.empty();
@@ -327,6 +327,15 @@ Extraction Extractor::Extract(const Article& article, const ExtractOptions& opts
   if (pit == patterns_.end()) pit = patterns_.begin();
   const PatternSet& ps = *pit->second;
   std::string_view all = article.text;
+  // 'We will fight,' he said: straight single quotes as the only quotation
+  // marks, made ‘ ’ (code point offsets are the same)
+  std::string marked;
+  if (ps.lang() == "en") marked = SingleQuotesAsMarks(all);
+  if (!marked.empty()) {
+    all = marked;
+    one_piece = all.size() <= kChunk;
+    tokens = one_piece ? Tokenize(all) : std::vector<Token>();
+  }
   size_t base = 0, base_cp = 0;
   while (base < all.size()) {
     size_t len = all.size() - base;

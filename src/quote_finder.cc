@@ -1,6 +1,7 @@
 #include "quote_finder.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "text.h"
 
@@ -159,6 +160,58 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english) {
     if (para_end >= text.size()) break;
     para_begin = para_end + 1;
   }
+  return out;
+}
+
+std::string SingleQuotesAsMarks(std::string_view text) {
+  if (text.find('\'') == std::string_view::npos || text.find('"') != std::string_view::npos) return "";
+  for (std::string_view mark : {"\u201C", "\u201D", "\u2018", "\u00AB", "\u201E"})
+    if (text.find(mark) != std::string_view::npos) return "";
+  std::vector<std::pair<size_t, size_t>> pairs;  // byte offsets of an opening and its closing '
+  size_t para_begin = 0;
+  while (para_begin < text.size()) {
+    size_t para_end = text.find('\n', para_begin);
+    if (para_end == std::string_view::npos) para_end = text.size();
+    size_t open = std::string_view::npos, possessive = std::string_view::npos;
+    for (size_t q = text.find('\'', para_begin); q < para_end; q = text.find('\'', q + 1)) {
+      char32_t prev = 0, next = 0, after_next = 0;
+      if (q > para_begin) { size_t p = q; prev = PrevCodePoint(text, p); }
+      size_t p = q + 1;
+      if (p < para_end) next = NextCodePoint(text, p);
+      if (p < para_end) after_next = NextCodePoint(text, p);
+      if (open == std::string_view::npos) {
+        if (!IsOpeningContext(prev) || !IsLetter(next)) continue;
+        // a word that drops its first letters: 'em, 'til, 'cause, 'tis, 'twas, 'n'
+        size_t w = q + 1;
+        while (w < para_end && std::isalpha(static_cast<unsigned char>(text[w]))) ++w;
+        const std::string word = Fold(text.substr(q + 1, w - q - 1));
+        if (word == "em" || word == "til" || word == "cause" || word == "tis" || word == "twas" || word == "n") continue;
+        open = q;
+        possessive = std::string_view::npos;
+        continue;
+      }
+      if (IsLetter(prev) && IsLetter(next)) continue;  // don't, it's
+      if (IsOpeningContext(prev) && IsLetter(next)) continue;  // an opening shape: 'em, a nested quotation
+      if ((prev == 's' || prev == 'S') && next == ' ' && IsLetter(after_next) && !IsUpper(after_next)) {
+        possessive = q;  // workers' rights (the last one: the quotation runs as far as it may)
+        continue;
+      }
+      pairs.push_back({open, q});
+      open = std::string_view::npos;
+    }
+    if (open != std::string_view::npos && possessive != std::string_view::npos) pairs.push_back({open, possessive});
+    para_begin = para_end + 1;
+  }
+  if (pairs.empty()) return "";
+  std::string out;
+  out.reserve(text.size() + 4 * pairs.size());
+  size_t from = 0;
+  for (const auto& [o, c] : pairs) {
+    out.append(text.substr(from, o - from)).append("\u2018");
+    out.append(text.substr(o + 1, c - o - 1)).append("\u2019");
+    from = c + 1;
+  }
+  out.append(text.substr(from));
   return out;
 }
 
