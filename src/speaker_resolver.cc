@@ -213,8 +213,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         return false;
       bool next_upper = k + 1 < toks.size() && toks[k + 1].upper && gap_ok(k + 1);
       // "Charles de Gaulle a dit", "Jean d'Ormesson a écrit": over a connector
+      // ("of" after a title or an organisation word: "Secretary of State Antony Blinken")
       if (!next_upper && k + 2 < toks.size() && !toks[k + 1].upper && toks[k + 2].upper &&
-          (mask_of(k + 1) & Bit(Lex::NAME_CONNECTOR)) && gap_ok(k + 1) && gap_ok(k + 2))
+          ((mask_of(k + 1) & Bit(Lex::NAME_CONNECTOR)) ||
+           (fold_of(k + 1) == "of" && (m & (Bit(Lex::TITLE) | Bit(Lex::ORG_WORD))))) &&
+          gap_ok(k + 1) && gap_ok(k + 2))
         next_upper = true;
       // a known seat of power is a name wherever it stands ("Moscou a dénoncé")
       if (!next_upper && !seen_mid_caps(f) && !AllCaps(toks[k].text) && !(m & Bit(Lex::PLACE))) {
@@ -489,6 +492,24 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // (nor across a line break: a headline or a dateline above is no description)
       if ((TrimSpaces(gap).size() > 0 && gap != "-") || gap.find('\n') != std::string_view::npos) break;
       const LexMask m = mask_of(b - 1);
+      // « le ministre de l'Intérieur Bruno Retailleau », « le porte-parole du
+      // Kremlin Dmitri Peskov »: a capitalised complement of a title (a
+      // preposition, maybe an article, one word) describes the name too
+      // (or the run's own first word, a title then: « le ministre de la
+      // Justice Éric Dupond-Moretti »)
+      const bool run_complement = b == start && back == 0 && name_from > 0;
+      if ((t.upper && b == start && back == 0) || run_complement) {
+        size_t p = run_complement ? b : b - 1;  // the preposition's index, after an article
+        if (p >= 1 && (mask_of(p - 1) & Bit(Lex::DETERMINER)) && !(mask_of(p - 1) & Bit(Lex::PREPOSITION))) --p;
+        if (p >= 2 && (mask_of(p - 1) & Bit(Lex::PREPOSITION)) && !toks[p - 1].upper &&
+            (mask_of(p - 2) & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN))) && !toks[p - 2].upper &&
+            TrimSpaces(text_.substr(toks[p - 2].end, t.begin - toks[p - 2].end)).find_first_of(",;:.") ==
+                std::string_view::npos) {
+          if (!run_complement) desc.emplace_back(fold_of(b - 1));
+          b = p - 1;  // on to the title
+          continue;
+        }
+      }
       if (m & Bit(Lex::DETERMINER)) {
         // "la ministre" / "le ministre": an epicene title takes its article's
         // gender, and so does an organisation (« la SNCF ... Elle a précisé »)
@@ -503,21 +524,6 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         if (!(m2 & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))) &&
             (m2 & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN)))) {
           --b;
-          continue;
-        }
-      }
-      // « le ministre de l'Intérieur Bruno Retailleau », « le porte-parole du
-      // Kremlin Dmitri Peskov »: a capitalised complement of a title (a
-      // preposition, maybe an article, one word) describes the name too
-      if (t.upper && b == start && back == 0) {
-        size_t p = b - 1;  // the preposition's index, after an article
-        if (p >= 1 && (mask_of(p - 1) & Bit(Lex::DETERMINER)) && !(mask_of(p - 1) & Bit(Lex::PREPOSITION))) --p;
-        if (p >= 2 && (mask_of(p - 1) & Bit(Lex::PREPOSITION)) && !toks[p - 1].upper &&
-            (mask_of(p - 2) & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN))) && !toks[p - 2].upper &&
-            TrimSpaces(text_.substr(toks[p - 2].end, t.begin - toks[p - 2].end)).find_first_of(",;:.") ==
-                std::string_view::npos) {
-          desc.emplace_back(fold_of(b - 1));
-          b = p - 1;  // on to the title
           continue;
         }
       }
