@@ -920,24 +920,6 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           if (i < dt.size() && !(ps.ClassesOfWord(dt[i].text) & r.speaker_head)) continue;
         }
         c.speaker = resolver.Resolve(c.mention);
-        // "The official, who spoke on condition of anonymity, said", « Le
-        // responsable, qui a requis l'anonymat, a déclaré »: the article keeps
-        // them unnamed, so the description is no one named before
-        if (c.mention.type == Mention::kDescription && c.speaker.entity >= 0) {
-          const size_t after_mention = c.mention.pos + c.mention.text.size();
-          const size_t sp_end = static_cast<size_t>(sp.data() - text.data()) + sp.size();
-          if (after_mention < sp_end) {
-            const auto rest = Tokenize(text.substr(after_mention, sp_end - after_mention));
-            if (std::any_of(rest.begin(), rest.end(), [&](const Token& t) {
-                  return ps.IsWord(Lex::ANONYMITY, t.text);
-                })) {
-              c.speaker = Speaker();
-              c.speaker.name = std::string(TrimSpaces(c.mention.text));
-              c.speaker.kind = "person";
-              c.speaker.confidence = 0.4;
-            }
-          }
-        }
       }
       // An attribution that names no one scores lowest; one whose mention is
       // known but unresolved ("il" with no antecedent, "one of the victims") is

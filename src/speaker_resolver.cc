@@ -891,6 +891,19 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
 }
 
 Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const {
+  Mention m = PickMentionIn(phrase, pos);
+  if (m.type == Mention::kDescription) {
+    const size_t after = m.pos + m.text.size(), end = pos + phrase.size();
+    if (after < end)
+      ScanTokens(text_.substr(after, end - after), after, [&](const Token& t) {
+        m.anonymous = words_.IsWord(Lex::ANONYMITY, t.text);
+        return !m.anonymous;
+      });
+  }
+  return m;
+}
+
+Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) const {
   Mention m;
   size_t end = pos + phrase.size();
   // Comma-separated segments; leading adverbial ones ("Selon l'agence KCNA,",
@@ -1583,6 +1596,53 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "An Apple spokesperson": an indefinite description brings in someone
       // new, not one of the names before
       if (!dt.empty() && words_.IsWord(Lex::INDEFINITE, dt[0].text)) words.clear();
+      // What is left: no one named before. An indefinite description is no
+      // one at all; any other is the description itself.
+      auto as_written = [&]() -> Speaker {
+        // An indefinite description ("un porte-parole", "One of the victims",
+        // "A source within the ministry") does not name anyone: unknown.
+        size_t i0 = 0;
+        while (i0 < dt.size() && TrimSpaces(dt[i0].text).empty()) ++i0;
+        if (i0 < dt.size()) {
+          std::string f0 = Fold(dt[i0].text);
+          std::string f01 = i0 + 1 < dt.size() ? f0 + " " + Fold(dt[i0 + 1].text) : f0;
+          bool anonymous = std::any_of(words.begin(), words.end(),
+                                       [&](const std::string& w) { return words_.HasWord(Lex::ANONYMOUS, w); });
+          if (words_.HasWord(Lex::INDEFINITE, f0) || words_.HasWord(Lex::INDEFINITE, f01) || anonymous) {
+            s.kind = "group";
+            s.confidence = 0.2;
+            return s;
+          }
+        }
+        // Unresolved: the description itself. A capitalised head is a proper
+        // name written with its article ("L'Association des leaders ..."), and so
+        // is an institution followed by its proper complement ("le ministère de
+        // l'Intérieur"): the article is dropped from both.
+        s.name = m.text;
+        size_t i = 0;
+        while (i < dt.size() && words_.IsWord(Lex::DETERMINER, dt[i].text)) ++i;
+        bool institution = false;
+        if (i < dt.size() && words_.IsWord(Lex::ORG_WORD, dt[i].text))
+          for (size_t j = i + 1; j < dt.size(); ++j) institution |= dt[j].upper;
+        if ((head_upper || institution) && i > 0 && i < dt.size()) s.name = m.text.substr(dt[i].begin);
+        bool person_head = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+          return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
+        });
+        // "the Kremlin spokesman": a capitalised modifier, a person for a head
+        bool person_last = !dt.empty() && (words_.IsWord(Lex::TITLE, dt.back().text) ||
+                                           words_.IsWord(Lex::PERSON_NOUN, dt.back().text));
+        s.kind = m.plural ? "group"
+                 : institution || (head_upper && !person_last) ? "organisation" : person_head ? "person" : "group";
+        // A capitalised word alone, in no word list and not a plural ("Macron a
+        // déclaré", "Biden said" with no fuller name anywhere) is a surname: a
+        // person, whom "il" / "he" may take up later.
+        if (!m.plural && dt.size() == 1 && dt[0].upper && !AllCaps(dt[0].text) &&
+            words_.ClassesOfWord(dt[0].text) == 0 && !Fold(dt[0].text).ends_with('s'))
+          s.kind = "person";
+        s.confidence = 0.5;
+        return s;
+      };
+      if (m.anonymous) return as_written();
       // "le chef de l'État" is the president: a description that is another
       // name for a title (DESC_SYNONYM lines "description|title|title...")
       // designates whom every word of one of those titles describes.
@@ -1786,48 +1846,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           }
         }
       }
-      // An indefinite description ("un porte-parole", "One of the victims",
-      // "A source within the ministry") does not name anyone: unknown.
-      size_t i0 = 0;
-      while (i0 < dt.size() && TrimSpaces(dt[i0].text).empty()) ++i0;
-      if (i0 < dt.size()) {
-        std::string f0 = Fold(dt[i0].text);
-        std::string f01 = i0 + 1 < dt.size() ? f0 + " " + Fold(dt[i0 + 1].text) : f0;
-        bool anonymous = std::any_of(words.begin(), words.end(),
-                                     [&](const std::string& w) { return words_.HasWord(Lex::ANONYMOUS, w); });
-        if (words_.HasWord(Lex::INDEFINITE, f0) || words_.HasWord(Lex::INDEFINITE, f01) || anonymous) {
-          s.kind = "group";
-          s.confidence = 0.2;
-          return s;
-        }
-      }
-      // Unresolved: the description itself. A capitalised head is a proper
-      // name written with its article ("L'Association des leaders ..."), and so
-      // is an institution followed by its proper complement ("le ministère de
-      // l'Intérieur"): the article is dropped from both.
-      s.name = m.text;
-      size_t i = 0;
-      while (i < dt.size() && words_.IsWord(Lex::DETERMINER, dt[i].text)) ++i;
-      bool institution = false;
-      if (i < dt.size() && words_.IsWord(Lex::ORG_WORD, dt[i].text))
-        for (size_t j = i + 1; j < dt.size(); ++j) institution |= dt[j].upper;
-      if ((head_upper || institution) && i > 0 && i < dt.size()) s.name = m.text.substr(dt[i].begin);
-      bool person_head = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-        return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
-      });
-      // "the Kremlin spokesman": a capitalised modifier, a person for a head
-      bool person_last = !dt.empty() && (words_.IsWord(Lex::TITLE, dt.back().text) ||
-                                         words_.IsWord(Lex::PERSON_NOUN, dt.back().text));
-      s.kind = m.plural ? "group"
-               : institution || (head_upper && !person_last) ? "organisation" : person_head ? "person" : "group";
-      // A capitalised word alone, in no word list and not a plural ("Macron a
-      // déclaré", "Biden said" with no fuller name anywhere) is a surname: a
-      // person, whom "il" / "he" may take up later.
-      if (!m.plural && dt.size() == 1 && dt[0].upper && !AllCaps(dt[0].text) &&
-          words_.ClassesOfWord(dt[0].text) == 0 && !Fold(dt[0].text).ends_with('s'))
-        s.kind = "person";
-      s.confidence = 0.5;
-      return s;
+      return as_written();
     }
   }
   return s;

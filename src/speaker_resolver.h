@@ -38,6 +38,9 @@ struct Mention {
   size_t pair_pos = 0;
   bool plural = false;
   Gender gender = Gender::kUnknown;
+  // for kDescription: the article keeps the one described unnamed ("The
+  // official, who spoke on condition of anonymity, said"): no one named before
+  bool anonymous = false;
 };
 
 struct Speaker {
@@ -58,7 +61,9 @@ class SpeakerResolver {
                   std::vector<Token> tokens);
 
   // The mention designating the speaker inside `phrase`, which starts at byte
-  // `pos` of the article. kNone when the phrase holds nothing usable.
+  // `pos` of the article. kNone when the phrase holds nothing usable. A
+  // description followed in the phrase by a word of ANONYMITY ("who spoke on
+  // condition of anonymity", « qui a requis l'anonymat ») is `anonymous`.
   Mention PickMention(std::string_view phrase, size_t pos) const;
   Speaker Resolve(const Mention& m) const;
   // The named subject of the sentence starting at `sentence_begin`, when it
@@ -83,6 +88,8 @@ class SpeakerResolver {
   std::string RelayBefore(size_t pos, std::string_view type) const;
 
  private:
+  // PickMention without the anonymity flag.
+  Mention PickMentionIn(std::string_view phrase, size_t pos) const;
   struct Entity {
     std::string name;           // fullest form, titles removed
     std::vector<std::string> tokens;  // folded
