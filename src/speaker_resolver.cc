@@ -92,7 +92,23 @@ std::string SpeakerResolver::KindOf(const Entity& e) const {
   for (const auto& t : e.tokens)
     if (words_.HasWord(Lex::GEO_WORD, t)) return "place";
   if (e.tokens.size() == 1 && AllCaps(e.name)) return "organisation";
+  // "Amnesty International", « Reporters sans frontières », "Doctors Without Borders"
+  const std::string& last = e.tokens.back();
+  if (e.tokens.size() >= 2 &&
+      (last == "international" || last == "internationale" || last == "frontieres" || last == "borders"))
+    return "organisation";
+  if (e.tokens.size() == 1 && HyphenatedOrganisation(e.name)) return "organisation";
   return "person";
+}
+
+bool SpeakerResolver::HyphenatedOrganisation(std::string_view word) const {
+  const size_t dash = word.find('-');
+  if (dash == std::string_view::npos || word.find('-', dash + 1) != std::string_view::npos) return false;
+  const std::string_view a = word.substr(0, dash), b = word.substr(dash + 1);
+  constexpr LexMask kGiven = Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE);
+  const LexMask ma = words_.ClassesOfWord(a), mb = words_.ClassesOfWord(b);
+  return !((ma | mb) & kGiven) &&
+         ((a.size() >= 2 && AllCaps(a)) || (b.size() >= 2 && AllCaps(b)) || ((ma | mb) & Bit(Lex::COUNTRY)));
 }
 
 bool SpeakerResolver::MaybeOrganisation(int i, size_t pos) const {
@@ -1638,7 +1654,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         // person, whom "il" / "he" may take up later.
         if (!m.plural && dt.size() == 1 && dt[0].upper && !AllCaps(dt[0].text) &&
             words_.ClassesOfWord(dt[0].text) == 0 && !Fold(dt[0].text).ends_with('s'))
-          s.kind = "person";
+          s.kind = HyphenatedOrganisation(dt[0].text) ? "organisation" : "person";
         s.confidence = 0.5;
         return s;
       };

@@ -132,6 +132,9 @@ class SpeakerResolver {
   // True when only modifier words (no verb, comma or capitalised word outside a
   // name) lie between bytes a and b: "SpaceX founder | Elon Musk".
   bool OnlyModifiersBetween(size_t a, size_t b) const;
+  // « CGT-Cheminots », « Météo-France »: one hyphen joining an acronym or a
+  // country to a word, neither a given name (« Marie-France » is a person).
+  bool HyphenatedOrganisation(std::string_view word) const;
   // True when `s` holds only articles and spaces ("the", "", « l' »).
   bool AllDeterminers(std::string_view s) const;
   // Whether name `b` follows name `a` as its partner in one subject: a

@@ -60,8 +60,8 @@ std::vector<Case> LoadCases(const fs::path& path) {
     auto sp = line.find(' ');
     const std::string key = line.substr(0, sp);
     // (a misspelt key would check nothing)
-    static const std::set<std::string> kKeys = {"quote", "speaker", "mention", "cue", "via", "not-via", "rule",
-                                                "none", "claim", "noclaim"};
+    static const std::set<std::string> kKeys = {"quote", "speaker", "kind", "mention", "cue", "via", "not-via",
+                                                "rule", "none", "claim", "noclaim"};
     INFO(path.string() << ":" << n << ": " << line);
     CHECK(kKeys.count(key) == 1);
     cur.expect[key] = sp == std::string::npos ? "" : line.substr(sp + 1);
@@ -130,6 +130,7 @@ TEST_CASE("every rule file has its cases and every case holds", "[rules]") {
         if (auto it = c.expect.find("speaker"); it != c.expect.end())
           CHECK(q->speaker == (it->second == "-" ? "" : it->second));
         if (auto it = c.expect.find("cue"); it != c.expect.end()) CHECK(q->cue == it->second);
+        if (auto it = c.expect.find("kind"); it != c.expect.end()) CHECK(q->speaker_kind == it->second);
         if (auto it = c.expect.find("via"); it != c.expect.end()) {
           if (it->second == "-") CHECK(q->via.empty());
           else CHECK(std::find(q->via.begin(), q->via.end(), it->second) != q->via.end());
