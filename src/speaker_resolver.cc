@@ -74,6 +74,24 @@ std::vector<std::string> SpeakerResolver::ContentWords(std::string_view s) const
 
 namespace {
 
+// Whether `line` is a byline: "By Anna Clarke, Political Correspondent",
+// « Par Jeanne Martin », "(Reporting by X; Editing by Y)": short, opening with
+// its marker and a capital, no sentence's stop at its end, no quotation mark.
+bool IsByline(std::string_view line) {
+  line = TrimSpaces(line);
+  if (line.empty() || line.size() > 160) return false;
+  std::string_view rest;
+  for (std::string_view marker : {"By ", "Par ", "(Reporting by ", "Reporting by ", "Writing by ", "Editing by "})
+    if (line.starts_with(marker)) { rest = line.substr(marker.size()); break; }
+  size_t first = 0;
+  if (rest.empty() || !IsUpper(NextCodePoint(rest, first))) return false;
+  const char last = line.back();
+  if (last == '.' && !line.starts_with("(")) return false;
+  if (last == '!' || last == '?' || last == ':') return false;
+  return line.find_first_of("\"") == std::string_view::npos && line.find("\u201C") == std::string_view::npos &&
+         line.find("\u00AB") == std::string_view::npos;
+}
+
 // « celui-ci », « celle-ci », « ce dernier », « cette dernière », "the
 // latter" (folded): a pronoun for the last one named.
 bool Latter(std::string_view folded) {
@@ -201,6 +219,20 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (toks[k].upper && !sentence_initial(k)) mid_caps.push_back(fold_of(k));
   std::sort(mid_caps.begin(), mid_caps.end());
   auto seen_mid_caps = [&](std::string_view f) { return std::binary_search(mid_caps.begin(), mid_caps.end(), f); };
+  // Byline lines ("By Anna Clarke, Political Correspondent", « Par Jeanne
+  // Martin », "(Reporting by … ; Editing by …)") name the article's writers,
+  // no one in the story: their names are not looked for.
+  std::vector<std::pair<size_t, size_t>> bylines;
+  for (size_t b = 0; b < text_.size();) {
+    size_t e = text_.find('\n', b);
+    if (e == std::string_view::npos) e = text_.size();
+    if (IsByline(text_.substr(b, e - b))) bylines.push_back({b, e});
+    b = e + 1;
+  }
+  auto in_byline = [&](size_t k) {
+    auto it = std::upper_bound(bylines.begin(), bylines.end(), std::make_pair(toks[k].begin, SIZE_MAX));
+    return it != bylines.begin() && toks[k].begin < (it - 1)->second;
+  };
 
   auto gap_ok = [&](size_t k) {  // tokens k-1 and k are adjacent inside a name
     std::string_view gap = text_.substr(toks[k - 1].end, toks[k].begin - toks[k - 1].end);
@@ -253,7 +285,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   bool last_found = false;
   size_t k = 0;
   while (k < toks.size()) {
-    if (!toks[k].upper || inside_quote(k) || !is_upper_tok(k)) { ++k; continue; }
+    if (!toks[k].upper || inside_quote(k) || !is_upper_tok(k) || (!bylines.empty() && in_byline(k))) { ++k; continue; }
     size_t start = k, end = k + 1;
     while (end < toks.size() && !inside_quote(end)) {
       // A relay's name ends the run: "KCNA Kim Jong-un", "RIA Novosti Valentine Sapounov".
