@@ -475,6 +475,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   struct ViaHit {
     std::string name;
     size_t begin = 0, end = 0;  // byte offsets of the words in `text`
+    size_t match_begin = 0;     // where the rule's match starts ("au micro de …")
   };
   // Relays and documents that `sentence` rules find in text[b, e) of `in`
   // (the text with quotations blanked out).
@@ -506,7 +507,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           } else {
             name = normalize_via(std::string_view(g.data(), g.size()), r);
           }
-          if (!name.empty()) hits->push_back({name, gb, gb + g.size()});
+          if (!name.empty())
+            hits->push_back({name, gb, gb + g.size(), b + static_cast<size_t>(groups[0].data() - piece.data())});
         }
         size_t next = groups[0].data() - piece.data() + std::max<size_t>(groups[0].size(), 1);
         if (next <= pos) break;
@@ -698,6 +700,23 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
               cut = std::min(cut, after.find(mark));
             after = TrimSpaces(after.substr(0, cut));
             sp = after;
+          }
+        }
+        // « …, a écrit la chanteuse sur son compte Instagram », « …, a déclaré
+        // le député au micro de franceinfo »: a relay named at the end of a
+        // subject after its verb is the channel, the words before it the subject
+        if (r.scope == RuleScope::kAfter && r.cue_group && g[r.cue_group].data() &&
+            g[r.cue_group].data() < sp.data()) {
+          const size_t b = static_cast<size_t>(sp.data() - text.data()), e = b + sp.size();
+          std::vector<ViaHit> hits;
+          find_via(text, b, e, &hits);
+          for (const ViaHit& h : hits) {
+            if (h.match_begin <= b || h.end > e) continue;
+            const Mention head = head_before(b, h.match_begin);
+            if (head.type == Mention::kNone) break;
+            sp = std::string_view(text.data() + head.pos, head.text.size());
+            c.via.push_back(h.name);
+            break;
           }
         }
         c.mention = resolver.PickMention(sp, static_cast<size_t>(sp.data() - text.data()));
