@@ -1886,7 +1886,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           bool all = !mine.empty() && std::all_of(mine.begin(), mine.end(), [&](const std::string& w) {
             return std::find(cw.begin(), cw.end(), w) != cw.end();
           });
-          if (all && cw.size() > mine.size()) {
+          // (« le ministre » is not « l'ancien Premier ministre »: RANK_WORD)
+          const bool other_office = std::any_of(cw.begin(), cw.end(), [&](const std::string& w) {
+            return words_.HasWord(Lex::RANK_WORD, w) && std::find(mine.begin(), mine.end(), w) == mine.end();
+          });
+          if (all && !other_office && cw.size() > mine.size()) {
             s.name = c.name;
             s.kind = c.kind;
             s.confidence = 0.6;
