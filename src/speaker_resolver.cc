@@ -119,6 +119,22 @@ std::string SpeakerResolver::KindOf(const Entity& e) const {
   return "person";
 }
 
+int SpeakerResolver::AgeAfter(size_t pos) const {
+  // ", 67," / ", 75 ans," / " (67)": one to three digits set off after the name
+  std::string_view t = text_.substr(pos, std::min<size_t>(16, text_.size() - pos));
+  if (t.empty() || (t[0] != ',' && t[0] != ' ')) return -1;
+  const bool bracket = t.starts_with(" (");
+  t.remove_prefix(bracket ? 2 : 1);
+  while (!t.empty() && t[0] == ' ') t.remove_prefix(1);
+  int age = 0;
+  size_t digits = 0;
+  while (digits < t.size() && digits < 4 && t[digits] >= '0' && t[digits] <= '9') age = age * 10 + (t[digits++] - '0');
+  if (digits == 0 || digits > 3 || age == 0 || age > 120) return -1;
+  t.remove_prefix(digits);
+  if (t.starts_with(" ans")) t.remove_prefix(4);
+  return !t.empty() && (bracket ? t[0] == ')' : t[0] == ',') ? age : -1;
+}
+
 bool SpeakerResolver::HyphenatedOrganisation(std::string_view word) const {
   const size_t dash = word.find('-');
   if (dash == std::string_view::npos || word.find('-', dash + 1) != std::string_view::npos) return false;
@@ -641,6 +657,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     }
     for (auto& d : desc) if (d.size() >= 3) e.desc.push_back(d);
     if (e.gender == Gender::kUnknown) e.gender = g;
+    if (e.age < 0 && !possessive) e.age = AgeAfter(after);
     // "le mouvement islamiste Hamas", "the company Tesla": a name its
     // description calls an organisation (and nothing calls a person) is one
     // (whose article gave it no sex: « le mouvement »)
@@ -1636,6 +1653,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         // "le Président-candidat": the parts of a compound title match too
         if (size_t dash = f.find('-'); dash != std::string::npos && words_.HasWord(Lex::TITLE, f.substr(0, dash)))
           words.push_back(f.substr(0, dash));
+        // « l'ex-ministre », "the ex-president": the title itself
+        if (f.size() > 5 && f.starts_with("ex-")) words.push_back(f.substr(3));
       }
       int best = -1;
       size_t best_pos = 0;
@@ -1646,6 +1665,39 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (!dt.empty() && words_.IsWord(Lex::INDEFINITE, dt[0].text)) words.clear();
       // What is left: no one named before. An indefinite description is no
       // one at all; any other is the description itself.
+      // "the 67-year-old", « le septuagénaire »: the person last named with
+      // that age ("Tom Hanks, 67,", « Gérard Depardieu, 75 ans, »)
+      if (!m.plural) {
+        int lo_age = -1, hi_age = -1;
+        for (const Token& t : dt) {
+          const std::string f = Fold(t.text);
+          if (const size_t y = f.find("-year-old"); y != std::string::npos && y > 0 && y <= 3 &&
+              std::all_of(f.begin(), f.begin() + static_cast<long>(y), [](char c) { return c >= '0' && c <= '9'; })) {
+            lo_age = hi_age = std::stoi(f.substr(0, y));
+          }
+          static const std::pair<const char*, int> kDecades[] = {
+              {"trentenaire", 30}, {"quadragenaire", 40}, {"quinquagenaire", 50}, {"sexagenaire", 60},
+              {"septuagenaire", 70}, {"octogenaire", 80}, {"nonagenaire", 90}};
+          for (const auto& [word, decade] : kDecades)
+            if (f == word) { lo_age = decade; hi_age = decade + 9; }
+        }
+        if (lo_age > 0) {
+          for (auto it = std::lower_bound(names_.begin(), names_.end(), m.pos,
+                                          [](const NameSpan& n, size_t p) { return n.begin < p; });
+               it != names_.begin();) {
+            --it;
+            const int full = ExpandToFullest(it->entity, it->begin);
+            const Entity& e = entities_[full];
+            const int age = e.age >= 0 ? e.age : entities_[it->entity].age;
+            if (e.kind != "person" || age < lo_age || age > hi_age) continue;
+            s.name = e.name;
+            s.kind = e.kind;
+            s.entity = full;
+            s.confidence = 0.75;
+            return s;
+          }
+        }
+      }
       auto as_written = [&]() -> Speaker {
         // An indefinite description ("un porte-parole", "One of the victims",
         // "A source within the ministry") does not name anyone: unknown.

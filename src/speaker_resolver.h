@@ -97,6 +97,7 @@ class SpeakerResolver {
     std::string kind;
     Gender gender = Gender::kUnknown;
     size_t first_pos = 0;
+    int age = -1;  // given right after the name: "Tom Hanks, 67,", « Gérard Depardieu, 75 ans, »
   };
   struct NameSpan {
     size_t begin, end;         // the whole run incl. titles
@@ -135,6 +136,9 @@ class SpeakerResolver {
   // « CGT-Cheminots », « Météo-France »: one hyphen joining an acronym or a
   // country to a word, neither a given name (« Marie-France » is a person).
   bool HyphenatedOrganisation(std::string_view word) const;
+  // The age given right after a name that ends at byte `pos` (", 67,", « , 75
+  // ans, », " (67)"); -1 when none.
+  int AgeAfter(size_t pos) const;
   // True when `s` holds only articles and spaces ("the", "", « l' »).
   bool AllDeterminers(std::string_view s) const;
   // Whether name `b` follows name `a` as its partner in one subject: a
