@@ -1665,6 +1665,28 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (!dt.empty() && words_.IsWord(Lex::INDEFINITE, dt[0].text)) words.clear();
       // What is left: no one named before. An indefinite description is no
       // one at all; any other is the description itself.
+      // « Le Maire juge … » with « Bruno Le Maire » in the article: capitalised
+      // words, article and all, that end a person's name are that person
+      if (dt.size() >= 2 && std::all_of(dt.begin(), dt.end(), [](const Token& t) { return t.upper; })) {
+        std::vector<std::string> folded;
+        for (const Token& t : dt) folded.push_back(Fold(t.text));
+        int found = -1;
+        for (size_t i = 0; i < entities_.size(); ++i) {
+          const Entity& e = entities_[i];
+          if (e.kind != "person" || e.tokens.size() <= folded.size() ||
+              !std::equal(folded.begin(), folded.end(), e.tokens.end() - static_cast<long>(folded.size())))
+            continue;
+          if (found >= 0 && entities_[found].name != e.name) { found = -2; break; }  // two such persons
+          found = static_cast<int>(i);
+        }
+        if (found >= 0) {
+          s.name = entities_[found].name;
+          s.kind = "person";
+          s.entity = found;
+          s.confidence = 0.8;
+          return s;
+        }
+      }
       // "the 67-year-old", « le septuagénaire »: the person last named with
       // that age ("Tom Hanks, 67,", « Gérard Depardieu, 75 ans, »)
       if (!m.plural) {
