@@ -119,6 +119,59 @@ std::string SpeakerResolver::KindOf(const Entity& e) const {
   return "person";
 }
 
+Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) const {
+  Speaker s;
+  auto lo = std::lower_bound(names_.begin(), names_.end(), pos > 2000 ? pos - 2000 : 0,
+                             [](const NameSpan& n, size_t p) { return n.begin < p; });
+  auto hi = std::lower_bound(lo, names_.end(), pos, [](const NameSpan& n, size_t p) { return n.begin < p; });
+  // one the article calls so ("l'Espagnol Rafael Nadal")
+  for (auto n = hi; n != lo;) {
+    --n;
+    const int full = ExpandToFullest(n->entity, n->begin);
+    const Entity& e = entities_[full];
+    if (e.kind == "person" && std::find(e.desc.begin(), e.desc.end(), demonym) != e.desc.end()) {
+      s.name = e.name;
+      s.kind = e.kind;
+      s.entity = full;
+      s.confidence = 0.7;
+      return s;
+    }
+  }
+  // else the person last in subject position, when no other person was named since
+  for (size_t i = salient_.size(); i-- > 0;) {
+    const Salient& c = salient_[i];
+    if (c.pos >= pos) continue;
+    if (pos - c.pos > 2000) break;
+    if (!c.subject || c.kind != "person" || c.entity < 0 || c.unnamed) continue;
+    for (auto n = hi; n != lo && n[-1].begin > c.pos;) {
+      --n;
+      const int full = ExpandToFullest(n->entity, n->begin);
+      if (full != c.entity && entities_[full].kind == "person") return s;
+    }
+    s.name = c.name;
+    s.kind = c.kind;
+    s.entity = c.entity;
+    s.confidence = 0.5;
+    break;
+  }
+  return s;
+}
+
+bool SpeakerResolver::Demonym(const std::string& folded) const {
+  // (in English "Germans" is a plural and "the French", "the British", "the
+  // Chinese" a people; « le Français » is one man)
+  if (words_.lang() == "en" && (folded.ends_with('s') || folded.ends_with("ch") || folded.ends_with("sh") ||
+                                folded.ends_with("ese")))
+    return false;
+  if (folded.size() < 4 || folded.find(' ') != std::string::npos ||
+      !words_.HasWord(Lex::COUNTRY, folded) || words_.HasWord(Lex::PLACE, folded))
+    return false;
+  for (const std::string& line : words_.Words(LexName(Lex::COUNTRY)))  // not a country's name
+    if (line.compare(0, folded.size(), folded) == 0 && (line.size() == folded.size() || line[folded.size()] == '|'))
+      return false;
+  return true;
+}
+
 int SpeakerResolver::AgeAfter(size_t pos) const {
   // ", 67," / ", 75 ans," / " (67)": one to three digits set off after the name
   std::string_view t = text_.substr(pos, std::min<size_t>(16, text_.size() - pos));
@@ -605,6 +658,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           desc.resize(desc_run);
           g = g_run;
         }
+        // « l'Espagnol Rafael Nadal », "the American Coco Gauff": a national
+        // right before the name describes it
+        if (back == 0 && Demonym(std::string(fold_of(b - 1)))) desc.emplace_back(fold_of(b - 1));
         break;
       }
       if (m & (Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))) break;
@@ -859,6 +915,8 @@ bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
     for (auto it = from; it != names_.end() && it->begin < b; ++it)
       if (t.begin >= it->begin && t.end <= it->end) inside_name = true;
     std::string f = Fold(t.text);
+    // (« a » is the verb, « à » the preposition: folded, they are one word)
+    if (!inside_name && t.text == "a" && words_.HasWord(Lex::AUX, f)) return false;
     if (inside_name || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::DETERMINER, f)) continue;
     if (t.upper || words_.HasWord(Lex::STOPWORD, f) || words_.HasWord(Lex::AUX, f) ||
         words_.HasWord(Lex::CUE_PAST, f) || words_.HasWord(Lex::CUE_PP, f) || words_.HasWord(Lex::CUE_FIN, f) ||
@@ -1443,6 +1501,14 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
     case Mention::kNone:
       return s;
     case Mention::kName: {
+      // "the German said", « l'Espagnol a ajouté »: a national, not a name
+      if (m.pair < 0 && entities_[m.entity].tokens.size() == 1 && Demonym(entities_[m.entity].tokens[0])) {
+        std::string_view before = TrimSpaces(text_.substr(m.pos > 8 ? m.pos - 8 : 0, m.pos > 8 ? 8 : m.pos));
+        const size_t sp = before.find_last_of(" \n");
+        if (sp != std::string_view::npos) before = before.substr(sp + 1);
+        if (!before.empty() && words_.IsWord(Lex::DETERMINER, before) && !words_.IsWord(Lex::INDEFINITE, before))
+          if (Speaker n = NationalBefore(m.pos, entities_[m.entity].tokens[0]); !n.name.empty()) return n;
+      }
       int full = ExpandToFullest(m.entity, m.pos);
       const Entity& e = entities_[full];
       s.name = e.name;
@@ -1504,6 +1570,20 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
             s.kind = c.kind;
             s.entity = c.entity;
             s.confidence = 0.6;
+            // ... but a person of that sex named after it, as its object, is the
+            // likelier one (« Le Parti populaire a exclu le député Antoni
+            // Pastor. … il vota contre »)
+            auto n = std::upper_bound(names_.begin(), names_.end(), c.pos,
+                                      [](size_t p, const NameSpan& x) { return p < x.begin; });
+            for (; n != names_.end() && n->begin < m.pos; ++n) {
+              const int full = ExpandToFullest(n->entity, n->begin);
+              const Entity& e = entities_[full];
+              if (e.kind != "person" || e.gender != m.gender || n->possessive) continue;
+              s.name = e.name;
+              s.kind = e.kind;
+              s.entity = full;
+              s.confidence = 0.55;
+            }
             break;
           }
           if (c.kind != "person") continue;
@@ -1720,6 +1800,10 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           }
         }
       }
+      // "the German", « l'Espagnol » as a description: see NationalBefore
+      if (!m.plural && dt.size() == 2 && dt[1].upper && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
+          !words_.IsWord(Lex::INDEFINITE, dt[0].text) && Demonym(Fold(dt[1].text)))
+        if (Speaker n = NationalBefore(m.pos, Fold(dt[1].text)); !n.name.empty()) return n;
       auto as_written = [&]() -> Speaker {
         // An indefinite description ("un porte-parole", "One of the victims",
         // "A source within the ministry") does not name anyone: unknown.

@@ -139,6 +139,14 @@ class SpeakerResolver {
   // The age given right after a name that ends at byte `pos` (", 67,", « , 75
   // ans, », " (67)"); -1 when none.
   int AgeAfter(size_t pos) const;
+  // Whether `folded` is a country's national ("german", « espagnol »): a form of a
+  // COUNTRY line that is not its name nor a place (capital, seat of power).
+  bool Demonym(const std::string& folded) const;
+  // "the German", « l'Espagnol » at byte `pos` (`demonym` folded): within
+  // 2,000 bytes before, the person the article calls so, else the person last
+  // in subject position, whatever their title (a nationality is no office),
+  // when no other person was named since; no one otherwise.
+  Speaker NationalBefore(size_t pos, const std::string& demonym) const;
   // True when `s` holds only articles and spaces ("the", "", « l' »).
   bool AllDeterminers(std::string_view s) const;
   // Whether name `b` follows name `a` as its partner in one subject: a
