@@ -192,7 +192,15 @@ class PatternSet {
   // The same for a word as written (folded here first): Classes(Fold(word)).
   LexMask ClassesOfWord(std::string_view word) const {
     thread_local std::string buf;
-    return Classes(FoldView(word, &buf));
+    return OfAccentedA(word, Classes(FoldView(word, &buf)));
+  }
+  // « à » and « a » fold alike; the accent tells the preposition from the
+  // verb: `m` (the classes of word's folded form) without the other's class.
+  static LexMask OfAccentedA(std::string_view word, LexMask m) {
+    if (word.size() > 2) return m;
+    if (word == "\xC3\xA0" || word == "\xC3\x80") return m & ~Bit(Lex::AUX);
+    if (word == "a" || word == "A") return m & ~Bit(Lex::PREPOSITION);
+    return m;
   }
   bool IsWord(Lex l, std::string_view word) const { return (ClassesOfWord(word) & Bit(l)) != 0; }
   // `text` with its {MACRO}s expanded, as a rule's regex (case-insensitive

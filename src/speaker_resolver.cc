@@ -259,7 +259,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   std::vector<LexMask> masks(toks.size());
   std::vector<char> is_masked(toks.size(), 0);
   auto mask_of = [&](size_t k) -> LexMask {
-    if (!is_masked[k]) { masks[k] = words_.Classes(fold_of(k)); is_masked[k] = 1; }
+    if (!is_masked[k]) { masks[k] = PatternSet::OfAccentedA(toks[k].text, words_.Classes(fold_of(k))); is_masked[k] = 1; }
     return masks[k];
   };
   // Whether token k starts inside a quotation, once per token.
@@ -1960,6 +1960,29 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           s.entity = c.entity;
           s.confidence = 0.6;
           return s;
+        }
+        // with no subject to take up, an organisation named in this sentence
+        // or the one before of its paragraph, in another role but not after a
+        // preposition (« Jean-Pierre Duval, délégué CGT à Cholet. Selon le
+        // syndicat, … »)
+        if (dt.size() <= 2) {
+          auto sit = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
+          const size_t here = static_cast<size_t>(sit - sentence_starts_.begin());
+          const size_t from = here >= 2 ? sentence_starts_[here - 2] : 0;
+          auto hi = std::lower_bound(names_.begin(), names_.end(), m.pos,
+                                     [](const NameSpan& x, size_t p) { return x.begin < p; });
+          for (auto n = hi; n != names_.begin() && n[-1].begin >= from;) {
+            --n;
+            const int full = ExpandToFullest(n->entity, n->begin);
+            const Entity& e = entities_[full];
+            if (text_.substr(n->begin, m.pos - n->begin).find('\n') != std::string_view::npos) break;
+            if (e.kind != "organisation" || relays_.Find(e.name) || n->possessive || n->after_preposition) continue;
+            s.name = e.name;
+            s.kind = e.kind;
+            s.entity = full;
+            s.confidence = 0.55;
+            return s;
+          }
         }
       }
       // "l'expert", "the judge", "le Président-candidat": a short definite
