@@ -177,6 +177,9 @@ bool NameWordCue(const PatternSet& ps, std::string_view input, re2::StringPiece*
   return false;
 }
 
+// When the stop at `pos` is the last thing inside a closed quotation (only
+// spaces between it and the closing mark): the offset past that mark; 0
+// otherwise.
 size_t EndsQuote(const std::vector<QuoteSpan>& qs, size_t pos) {
   auto it = std::upper_bound(qs.begin(), qs.end(), pos, [](size_t p, const QuoteSpan& q) { return p < q.open; });
   if (it == qs.begin()) return 0;

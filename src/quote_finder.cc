@@ -185,7 +185,8 @@ std::string SingleQuotesAsMarks(std::string_view text) {
         size_t w = q + 1;
         while (w < para_end && std::isalpha(static_cast<unsigned char>(text[w]))) ++w;
         const std::string word = Fold(text.substr(q + 1, w - q - 1));
-        if (word == "em" || word == "til" || word == "cause" || word == "tis" || word == "twas" || word == "n") continue;
+        if (word == "em" || word == "til" || word == "cause" || word == "tis" || word == "twas" || word == "n")
+          continue;
         open = q;
         possessive = std::string_view::npos;
         continue;

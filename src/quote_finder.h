@@ -37,10 +37,11 @@ std::vector<QuoteSpan> FindQuoteSpans(std::string_view text, bool english);
 // FindQuoteSpans(…, true). An opening ' follows a space, a bracket or a dash,
 // the paragraph's start, and comes before a letter (not 'em, 'til, 'cause,
 // 'tis, 'twas, 'n', nor '90s); the next ' that is not between two letters
-// (don't) nor of an opening's shape (waited 'em out) closes it, except a plural's possessive (workers' rights: after
-// "s", before a space and a lower-case letter), the last of which is taken
-// only when nothing else closes the quotation in its paragraph. An opening ' never closed in its
-// paragraph stays as it is. Empty when the text has no such quotation.
+// (don't) nor of an opening's shape (waited 'em out) closes it, except a
+// plural's possessive (workers' rights: after "s", before a space and a
+// lower-case letter), the last of which is taken only when nothing else closes
+// the quotation in its paragraph. An opening ' never closed in its paragraph
+// stays as it is. Empty when the text has no such quotation.
 std::string SingleQuotesAsMarks(std::string_view text);
 
 // Whether byte `pos` lies strictly inside one of `spans` (after its opening

@@ -259,7 +259,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   std::vector<LexMask> masks(toks.size());
   std::vector<char> is_masked(toks.size(), 0);
   auto mask_of = [&](size_t k) -> LexMask {
-    if (!is_masked[k]) { masks[k] = PatternSet::OfAccentedA(toks[k].text, words_.Classes(fold_of(k))); is_masked[k] = 1; }
+    if (!is_masked[k]) {
+      masks[k] = PatternSet::OfAccentedA(toks[k].text, words_.Classes(fold_of(k)));
+      is_masked[k] = 1;
+    }
     return masks[k];
   };
   // Whether token k starts inside a quotation, once per token.
@@ -440,9 +443,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         std::string_view f = fold_of(i);
         if (f.size() < 5 || (mask_of(i) & kNotAdjective)) return false;
         if (f.ends_with('s')) f.remove_suffix(1);  // « chimiques », « juives »
-        for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain", "aine",
-                                        "anne", "ique", "aire", "iste", "if", "ive", "ois", "oise", "een", "eenne", "eur",
-                                        "eux", "euse"})
+        for (std::string_view suffix : {"el", "elle", "al", "ale", "aux", "ien", "ienne", "ais", "aise", "ain",
+                                        "aine", "anne", "ique", "aire", "iste", "if", "ive", "ois", "oise", "een",
+                                        "eenne", "eur", "eux", "euse"})
           if (f.ends_with(suffix)) return true;
         return false;
       };
@@ -1110,7 +1113,8 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
       // (a name whose preposition stands before the phrase is not governed
       // in it: "according to | the United Nations")
       const bool governed_here =
-          n.possessive || (n.after_preposition && (n.begin <= pos || !AllDeterminers(text_.substr(pos, n.begin - pos))));
+          n.possessive ||
+          (n.after_preposition && (n.begin <= pos || !AllDeterminers(text_.substr(pos, n.begin - pos))));
       if (!governed_ok && governed_here) continue;
       out.push_back(&n);
     }
@@ -1532,8 +1536,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (!m.plural && Latter(Fold(m.text))) {
         auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 600 ? m.pos - 600 : 0,
                                    [](const NameSpan& n, size_t p) { return n.begin < p; });
-        for (auto n = std::lower_bound(lo, names_.end(), m.pos, [](const NameSpan& x, size_t p) { return x.begin < p; });
-             n != lo;) {
+        auto hi = std::lower_bound(lo, names_.end(), m.pos, [](const NameSpan& x, size_t p) { return x.begin < p; });
+        for (auto n = hi; n != lo;) {
           --n;
           if (n->possessive) continue;
           const int full = ExpandToFullest(n->entity, n->begin);
