@@ -119,6 +119,60 @@ std::string SpeakerResolver::KindOf(const Entity& e) const {
   return "person";
 }
 
+Speaker SpeakerResolver::PersonEndingWith(const std::vector<Token>& dt) const {
+  Speaker s;
+  if (dt.size() < 2 || !std::all_of(dt.begin(), dt.end(), [](const Token& t) { return t.upper; })) return s;
+  std::vector<std::string> folded;
+  for (const Token& t : dt) folded.push_back(Fold(t.text));
+  int found = -1;
+  for (size_t i = 0; i < entities_.size(); ++i) {
+    const Entity& e = entities_[i];
+    if (e.kind != "person" || e.tokens.size() <= folded.size() ||
+        !std::equal(folded.begin(), folded.end(), e.tokens.end() - static_cast<long>(folded.size())))
+      continue;
+    if (found >= 0 && entities_[found].name != e.name) return s;  // two such persons
+    found = static_cast<int>(i);
+  }
+  if (found < 0) return s;
+  s.name = entities_[found].name;
+  s.kind = "person";
+  s.entity = found;
+  s.confidence = 0.8;
+  return s;
+}
+
+Speaker SpeakerResolver::PersonOfAge(const std::vector<Token>& dt, size_t pos) const {
+  Speaker s;
+  int lo_age = -1, hi_age = -1;
+  for (const Token& t : dt) {
+    const std::string f = Fold(t.text);
+    if (const size_t y = f.find("-year-old"); y != std::string::npos && y > 0 && y <= 3 &&
+        std::all_of(f.begin(), f.begin() + static_cast<long>(y), [](char c) { return c >= '0' && c <= '9'; }))
+      lo_age = hi_age = std::stoi(f.substr(0, y));
+    static const std::pair<const char*, int> kDecades[] = {
+        {"trentenaire", 30}, {"quadragenaire", 40}, {"quinquagenaire", 50}, {"sexagenaire", 60},
+        {"septuagenaire", 70}, {"octogenaire", 80}, {"nonagenaire", 90}};
+    for (const auto& [word, decade] : kDecades)
+      if (f == word) { lo_age = decade; hi_age = decade + 9; }
+  }
+  if (lo_age < 0) return s;
+  for (auto it = std::lower_bound(names_.begin(), names_.end(), pos,
+                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
+       it != names_.begin();) {
+    --it;
+    const int full = ExpandToFullest(it->entity, it->begin);
+    const Entity& e = entities_[full];
+    const int age = e.age >= 0 ? e.age : entities_[it->entity].age;
+    if (e.kind != "person" || age < lo_age || age > hi_age) continue;
+    s.name = e.name;
+    s.kind = e.kind;
+    s.entity = full;
+    s.confidence = 0.75;
+    return s;
+  }
+  return s;
+}
+
 Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) const {
   Speaker s;
   auto lo = std::lower_bound(names_.begin(), names_.end(), pos > 2000 ? pos - 2000 : 0,
@@ -1747,67 +1801,16 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "An Apple spokesperson": an indefinite description brings in someone
       // new, not one of the names before
       if (!dt.empty() && words_.IsWord(Lex::INDEFINITE, dt[0].text)) words.clear();
-      // What is left: no one named before. An indefinite description is no
-      // one at all; any other is the description itself.
-      // « Le Maire juge … » with « Bruno Le Maire » in the article: capitalised
-      // words, article and all, that end a person's name are that person
-      if (dt.size() >= 2 && std::all_of(dt.begin(), dt.end(), [](const Token& t) { return t.upper; })) {
-        std::vector<std::string> folded;
-        for (const Token& t : dt) folded.push_back(Fold(t.text));
-        int found = -1;
-        for (size_t i = 0; i < entities_.size(); ++i) {
-          const Entity& e = entities_[i];
-          if (e.kind != "person" || e.tokens.size() <= folded.size() ||
-              !std::equal(folded.begin(), folded.end(), e.tokens.end() - static_cast<long>(folded.size())))
-            continue;
-          if (found >= 0 && entities_[found].name != e.name) { found = -2; break; }  // two such persons
-          found = static_cast<int>(i);
-        }
-        if (found >= 0) {
-          s.name = entities_[found].name;
-          s.kind = "person";
-          s.entity = found;
-          s.confidence = 0.8;
-          return s;
-        }
-      }
-      // "the 67-year-old", « le septuagénaire »: the person last named with
-      // that age ("Tom Hanks, 67,", « Gérard Depardieu, 75 ans, »)
-      if (!m.plural) {
-        int lo_age = -1, hi_age = -1;
-        for (const Token& t : dt) {
-          const std::string f = Fold(t.text);
-          if (const size_t y = f.find("-year-old"); y != std::string::npos && y > 0 && y <= 3 &&
-              std::all_of(f.begin(), f.begin() + static_cast<long>(y), [](char c) { return c >= '0' && c <= '9'; })) {
-            lo_age = hi_age = std::stoi(f.substr(0, y));
-          }
-          static const std::pair<const char*, int> kDecades[] = {
-              {"trentenaire", 30}, {"quadragenaire", 40}, {"quinquagenaire", 50}, {"sexagenaire", 60},
-              {"septuagenaire", 70}, {"octogenaire", 80}, {"nonagenaire", 90}};
-          for (const auto& [word, decade] : kDecades)
-            if (f == word) { lo_age = decade; hi_age = decade + 9; }
-        }
-        if (lo_age > 0) {
-          for (auto it = std::lower_bound(names_.begin(), names_.end(), m.pos,
-                                          [](const NameSpan& n, size_t p) { return n.begin < p; });
-               it != names_.begin();) {
-            --it;
-            const int full = ExpandToFullest(it->entity, it->begin);
-            const Entity& e = entities_[full];
-            const int age = e.age >= 0 ? e.age : entities_[it->entity].age;
-            if (e.kind != "person" || age < lo_age || age > hi_age) continue;
-            s.name = e.name;
-            s.kind = e.kind;
-            s.entity = full;
-            s.confidence = 0.75;
-            return s;
-          }
-        }
-      }
+      // « Le Maire juge … » after « Bruno Le Maire »; "the 67-year-old"
+      if (Speaker p = PersonEndingWith(dt); !p.name.empty()) return p;
+      if (!m.plural)
+        if (Speaker p = PersonOfAge(dt, m.pos); !p.name.empty()) return p;
       // "the German", « l'Espagnol » as a description: see NationalBefore
       if (!m.plural && dt.size() == 2 && dt[1].upper && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
           !words_.IsWord(Lex::INDEFINITE, dt[0].text) && Demonym(Fold(dt[1].text)))
         if (Speaker n = NationalBefore(m.pos, Fold(dt[1].text)); !n.name.empty()) return n;
+      // What is left: no one named before. An indefinite description is no
+      // one at all; any other is the description itself.
       auto as_written = [&]() -> Speaker {
         // An indefinite description ("un porte-parole", "One of the victims",
         // "A source within the ministry") does not name anyone: unknown.

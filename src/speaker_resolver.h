@@ -142,6 +142,13 @@ class SpeakerResolver {
   // Whether `folded` is a country's national ("german", « espagnol »): a form of a
   // COUNTRY line that is not its name nor a place (capital, seat of power).
   bool Demonym(const std::string& folded) const;
+  // « Le Maire » (the words `dt` of a description, all capitalised) with «
+  // Bruno Le Maire » in the article: the one person whose name they end; no
+  // one when none or two.
+  Speaker PersonEndingWith(const std::vector<Token>& dt) const;
+  // "the 67-year-old", « le septuagénaire » (words `dt`) at byte `pos`: the
+  // person last named before with that age (Entity::age); no one otherwise.
+  Speaker PersonOfAge(const std::vector<Token>& dt, size_t pos) const;
   // "the German", « l'Espagnol » at byte `pos` (`demonym` folded): within
   // 2,000 bytes before, the person the article calls so, else the person last
   // in subject position, whatever their title (a nationality is no office),
