@@ -846,8 +846,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (text_[acr.begin - 1] != '(' || acr.end >= text_.size() || text_[acr.end] != ')' ||
         acr.text.size() > 8 || !AllCaps(acr.text))
       continue;
-    const int* acr_entity = entity_index_.Find(fold_of(a));
-    if (!acr_entity) continue;
+    const int* acr_found = entity_index_.Find(fold_of(a));
+    if (!acr_found) continue;
+    const int acr_entity = *acr_found;  // (AddEntity below may move the index's entries)
     // the words before the bracket: spaces only between the last one and it
     const size_t open = acr.begin - 1;
     if (toks[a - 1].end > open || !TrimSpaces(text_.substr(toks[a - 1].end, open - toks[a - 1].end)).empty())
@@ -872,9 +873,9 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       folds.emplace_back(fold_of(j));
     }
     const int phrase = AddEntity(words, std::move(folds), toks[first].begin);
-    if (phrase == *acr_entity) continue;
+    if (phrase == acr_entity) continue;
     if (entities_[phrase].kind == "person") entities_[phrase].kind = "organisation";
-    spelled_out_.push_back({*acr_entity, phrase});
+    spelled_out_.push_back({acr_entity, phrase});
   }
 
   // Each sentence's subject: its first name not after a preposition (moved on
