@@ -191,16 +191,22 @@ Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) 
       return s;
     }
   }
-  // else the person last in subject position, when no other person was named since
+  // else the person last in subject position, when no other person (nor
+  // another national: "the Italian … The Spaniard") was named since
+  auto national = [&](int entity) {
+    const Entity& e = entities_[entity];
+    return e.tokens.size() == 1 && Demonym(e.tokens[0]);
+  };
   for (size_t i = salient_.size(); i-- > 0;) {
     const Salient& c = salient_[i];
     if (c.pos >= pos) continue;
     if (pos - c.pos > 2000) break;
-    if (!c.subject || c.kind != "person" || c.entity < 0 || c.unnamed) continue;
+    if (!c.subject || c.kind != "person" || c.entity < 0 || c.unnamed || national(c.entity)) continue;
     for (auto n = hi; n != lo && n[-1].begin > c.pos;) {
       --n;
       const int full = ExpandToFullest(n->entity, n->begin);
-      if (full != c.entity && entities_[full].kind == "person") return s;
+      if (full == c.entity || entities_[full].kind != "person") continue;
+      if (!national(full) || entities_[full].tokens[0] != demonym) return s;
     }
     s.name = c.name;
     s.kind = c.kind;
