@@ -1080,6 +1080,12 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
 Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const {
   Mention m = PickMentionIn(phrase, pos);
   if (m.type == Mention::kDescription) {
+    // « selon nos informations », "according to our sources": the writer's
+    // own sourcing, no speaker
+    std::string_view first = TrimSpaces(m.text);
+    first = first.substr(0, first.find(' '));
+    const std::string f = Fold(first);
+    if (f == "nos" || f == "notre" || f == "our") return Mention();
     const size_t after = m.pos + m.text.size(), end = pos + phrase.size();
     if (after < end)
       ScanTokens(text_.substr(after, end - after), after, [&](const Token& t) {

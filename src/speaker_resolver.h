@@ -63,7 +63,9 @@ class SpeakerResolver {
   // The mention designating the speaker inside `phrase`, which starts at byte
   // `pos` of the article. kNone when the phrase holds nothing usable. A
   // description followed in the phrase by a word of ANONYMITY ("who spoke on
-  // condition of anonymity", « qui a requis l'anonymat ») is `anonymous`.
+  // condition of anonymity", « qui a requis l'anonymat ») is `anonymous`; one
+  // opening with « nos », « notre », "our" (the writer's own sourcing:
+  // « selon nos informations ») is none.
   Mention PickMention(std::string_view phrase, size_t pos) const;
   Speaker Resolve(const Mention& m) const;
   // The named subject of the sentence starting at `sentence_begin`, when it
