@@ -156,9 +156,7 @@ Speaker SpeakerResolver::PersonOfAge(const std::vector<Token>& dt, size_t pos) c
       if (f == word) { lo_age = decade; hi_age = decade + 9; }
   }
   if (lo_age < 0) return s;
-  for (auto it = std::lower_bound(names_.begin(), names_.end(), pos,
-                                  [](const NameSpan& n, size_t p) { return n.begin < p; });
-       it != names_.begin();) {
+  for (auto it = FirstNameFrom(pos); it != names_.begin();) {
     --it;
     const int full = ExpandToFullest(it->entity, it->begin);
     const Entity& e = entities_[full];
@@ -175,9 +173,8 @@ Speaker SpeakerResolver::PersonOfAge(const std::vector<Token>& dt, size_t pos) c
 
 Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) const {
   Speaker s;
-  auto lo = std::lower_bound(names_.begin(), names_.end(), pos > 2000 ? pos - 2000 : 0,
-                             [](const NameSpan& n, size_t p) { return n.begin < p; });
-  auto hi = std::lower_bound(lo, names_.end(), pos, [](const NameSpan& n, size_t p) { return n.begin < p; });
+  auto lo = FirstNameFrom(pos > 2000 ? pos - 2000 : 0);
+  auto hi = FirstNameFrom(pos);
   // one the article calls so ("l'Espagnol Rafael Nadal")
   for (auto n = hi; n != lo;) {
     --n;
@@ -961,6 +958,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   // Gender learnt from pronouns right after a subject: "X ... Elle a dit" is too weak; skip.
 }
 
+std::vector<SpeakerResolver::NameSpan>::const_iterator SpeakerResolver::FirstNameFrom(size_t pos) const {
+  return std::lower_bound(names_.cbegin(), names_.cend(), pos,
+                          [](const NameSpan& n, size_t p) { return n.begin < p; });
+}
+
 bool SpeakerResolver::AllDeterminers(std::string_view s) const {
   bool all = true;
   ScanTokens(s, 0, [&](const Token& t) { return all = words_.IsWord(Lex::DETERMINER, t.text); });
@@ -972,20 +974,18 @@ bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
   if (gap.find_first_of(",;:\n") != std::string_view::npos) return false;
   auto between = Tokenize(gap, a);
   if (between.size() > 5) return false;
-  auto from = std::lower_bound(names_.begin(), names_.end(), a,
-                               [](const NameSpan& n, size_t p) { return n.begin < p; });
+  auto from = FirstNameFrom(a);
   for (const auto& t : between) {
     bool inside_name = false;
     for (auto it = from; it != names_.end() && it->begin < b; ++it)
       if (t.begin >= it->begin && t.end <= it->end) inside_name = true;
-    std::string f = Fold(t.text);
-    // (« a » is the verb, « à » the preposition: folded, they are one word)
-    if (!inside_name && t.text == "a" && words_.HasWord(Lex::AUX, f)) return false;
-    if (inside_name || words_.HasWord(Lex::PREPOSITION, f) || words_.HasWord(Lex::DETERMINER, f)) continue;
-    if (t.upper || words_.HasWord(Lex::STOPWORD, f) || words_.HasWord(Lex::AUX, f) ||
-        words_.HasWord(Lex::CUE_PAST, f) || words_.HasWord(Lex::CUE_PP, f) || words_.HasWord(Lex::CUE_FIN, f) ||
-        (f.size() > 4 && f.ends_with("ed")))
-      return false;
+    // (the raw word's classes: « a » is the verb, « à » the preposition)
+    const LexMask m = words_.ClassesOfWord(t.text);
+    if (inside_name || (m & (Bit(Lex::PREPOSITION) | Bit(Lex::DETERMINER)))) continue;
+    constexpr LexMask kVerbOrStop = Bit(Lex::STOPWORD) | Bit(Lex::AUX) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PP) |
+                                    Bit(Lex::CUE_FIN);
+    if (t.upper || (m & kVerbOrStop)) return false;
+    if (const std::string f = Fold(t.text); f.size() > 4 && f.ends_with("ed")) return false;
   }
   return true;
 }
@@ -1134,8 +1134,7 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
     if (toks.size() > 3 || !toks[0].upper ||
         !std::binary_search(sentence_starts_.begin(), sentence_starts_.end(), sb + toks[0].begin))
       return false;
-    auto n = std::lower_bound(names_.begin(), names_.end(), sb,
-                              [](const NameSpan& x, size_t p) { return x.begin < p; });
+    auto n = FirstNameFrom(sb);
     if (n != names_.end() && n->begin < se) return false;
     const std::string last = Fold(toks.back().text);
     if (last.size() < 4 || words_.ClassesOfWord(toks.back().text)) return false;
@@ -1162,8 +1161,7 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
       if (opens_clause) {
         const size_t rest = segs[first].first + toks[1].begin;
         const size_t seg_end = segs[first].first + toks.back().end;
-        auto n = std::lower_bound(names_.begin(), names_.end(), rest,
-                                  [](const NameSpan& x, size_t p) { return x.begin < p; });
+        auto n = FirstNameFrom(rest);
         if (n != names_.end() && n->begin == rest && n->end == seg_end) break;
       }
       ++first;
@@ -1173,8 +1171,7 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
   }
   auto names_in = [&](size_t sb, size_t se, bool governed_ok) {
     std::vector<const NameSpan*> out;
-    auto from = std::lower_bound(names_.begin(), names_.end(), sb,
-                                 [](const NameSpan& n, size_t p) { return n.begin < p; });
+    auto from = FirstNameFrom(sb);
     for (auto it = from; it != names_.end() && it->begin < se; ++it) {
       const NameSpan& n = *it;  // a name may run past the phrase ("Akli | Gasmi, ...")
       // (a name whose preposition stands before the phrase is not governed
@@ -1530,8 +1527,7 @@ Mention SpeakerResolver::PossessorOf(size_t begin, size_t end) const {
   if (!poss || bare.empty()) return m;
   begin = static_cast<size_t>(words.data() - text_.data());
   end = begin + words.size();
-  auto it = std::lower_bound(names_.begin(), names_.end(), begin,
-                             [](const NameSpan& n, size_t p) { return n.begin < p; });
+  auto it = FirstNameFrom(begin);
   for (; it != names_.end() && it->begin < end; ++it) {
     if (it->end != end || !it->possessive) continue;
     m.type = Mention::kName;
@@ -1553,8 +1549,7 @@ const Relay* SpeakerResolver::RelayOf(const Mention& m) const {
 }
 
 std::string SpeakerResolver::RelayBefore(size_t pos, std::string_view type) const {
-  auto it = std::lower_bound(names_.begin(), names_.end(), pos,
-                             [](const NameSpan& n, size_t p) { return n.begin < p; });
+  auto it = FirstNameFrom(pos);
   while (it != names_.begin()) {
     --it;
     // with the article before the name, when there is one ("Le Parisien")
@@ -1601,9 +1596,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // accompagnée de la ministre Rachida Dati. Celle-ci a dénoncé …");
       // "the latter" may be an organisation too
       if (!m.plural && Latter(Fold(m.text))) {
-        auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 600 ? m.pos - 600 : 0,
-                                   [](const NameSpan& n, size_t p) { return n.begin < p; });
-        auto hi = std::lower_bound(lo, names_.end(), m.pos, [](const NameSpan& x, size_t p) { return x.begin < p; });
+        auto lo = FirstNameFrom(m.pos > 600 ? m.pos - 600 : 0);
+        auto hi = FirstNameFrom(m.pos);
         for (auto n = hi; n != lo;) {
           --n;
           if (n->possessive) continue;
@@ -1694,8 +1688,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         for (const Salient& c : salient_)
           if (c.pos >= from && c.pos < m.pos && c.name == s.name) recent = true;
         if (!recent) {
-          auto lo = std::lower_bound(names_.begin(), names_.end(), from,
-                                     [](const NameSpan& n, size_t p) { return n.begin < p; });
+          auto lo = FirstNameFrom(from);
           for (auto n = lo; n != names_.end() && n->begin < m.pos; ++n) {
             // (after a preposition too: "For Maria Santos, 62, the sea has
             // always been home. "…," she says")
@@ -1887,8 +1880,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           break;
         }
       }
-      auto lo = std::lower_bound(names_.begin(), names_.end(), m.pos > 20000 ? m.pos - 20000 : 0,
-                                 [](const NameSpan& n, size_t p) { return n.begin < p; });
+      auto lo = FirstNameFrom(m.pos > 20000 ? m.pos - 20000 : 0);
       for (auto it = lo; it != names_.end(); ++it) {
         const NameSpan& n = *it;
         if (n.begin >= m.pos) break;
@@ -1989,8 +1981,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           auto sit = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
           const size_t here = static_cast<size_t>(sit - sentence_starts_.begin());
           const size_t from = here >= 2 ? sentence_starts_[here - 2] : 0;
-          auto hi = std::lower_bound(names_.begin(), names_.end(), m.pos,
-                                     [](const NameSpan& x, size_t p) { return x.begin < p; });
+          auto hi = FirstNameFrom(m.pos);
           for (auto n = hi; n != names_.begin() && n[-1].begin >= from;) {
             --n;
             const int full = ExpandToFullest(n->entity, n->begin);
@@ -2059,8 +2050,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
           const size_t here = static_cast<size_t>(it - sentence_starts_.begin());
           const size_t from = here >= 2 ? sentence_starts_[here - 2] : 0;
-          auto lo = std::lower_bound(names_.begin(), names_.end(), from,
-                                     [](const NameSpan& n, size_t p) { return n.begin < p; });
+          auto lo = FirstNameFrom(from);
           for (auto n = lo; n != names_.end() && n->begin < m.pos; ++n) {
             if (n->possessive || n->parenthesised) continue;
             const int full = ExpandToFullest(n->entity, n->begin);
@@ -2276,8 +2266,7 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
     // a name right after the head ("le président Macron"), or the head opening
     // a name (« le Conseil constitutionnel »): the salient subjects had their chance
     const size_t head_pos = head_at + toks[last_person].begin;
-    const auto name_at = std::lower_bound(names_.begin(), names_.end(), head_pos,
-                                          [](const NameSpan& n, size_t p) { return n.begin < p; });
+    const auto name_at = FirstNameFrom(head_pos);
     if (named || (name_at != names_.end() && name_at->begin == head_pos) ||
         (last_person + 1 < toks.size() && toks[last_person + 1].upper &&
          !(words_.ClassesOfWord(toks[last_person + 1].text) & kPerson)))

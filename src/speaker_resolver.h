@@ -135,6 +135,8 @@ class SpeakerResolver {
   // True when only modifier words (no verb, comma or capitalised word outside a
   // name) lie between bytes a and b: "SpaceX founder | Elon Musk".
   bool OnlyModifiersBetween(size_t a, size_t b) const;
+  // The first of names_ (sorted by `begin`) that begins at or after byte `pos`.
+  std::vector<NameSpan>::const_iterator FirstNameFrom(size_t pos) const;
   // « CGT-Cheminots », « Météo-France »: one hyphen joining an acronym or a
   // country to a word, neither a given name (« Marie-France » is a person).
   bool HyphenatedOrganisation(std::string_view word) const;
