@@ -598,6 +598,27 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
       if (e > b) ps->classes_[line.substr(b, e - b)] |= Bit(Lex::COUNTRY);
       b = e + 1;
     }
+  for (const std::string& line : ps->Forms(LexName(Lex::COUNTRY))) {
+    CountryForms& cf = ps->countries_;
+    const int c = static_cast<int>(cf.names.size());
+    for (size_t b = 0; b <= line.size();) {
+      const size_t e = std::min(line.find('|', b), line.size());
+      std::string_view form = TrimSpaces(std::string_view(line).substr(b, e - b));
+      b = e + 1;
+      if (form.empty()) continue;
+      if (cf.names.size() == static_cast<size_t>(c)) cf.names.emplace_back(form);
+      std::string key;
+      size_t n = 0;
+      for (const Token& t : Tokenize(form)) {
+        if (!key.empty()) key += ' ';
+        key += Fold(t.text);
+        ++n;
+      }
+      if (n == 0) continue;
+      cf.line_of.emplace(std::move(key), c);
+      cf.longest = std::max(cf.longest, n);
+    }
+  }
   for (Lex l : {Lex::DESC_SYNONYM, Lex::TITLE_EXPANSION}) {
     for (const auto& line : ps->Words(LexName(l))) {
       std::vector<std::string> forms;

@@ -49,6 +49,7 @@
 #include <mutex>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -182,6 +183,16 @@ class PatternSet {
   const std::vector<std::vector<std::string>>& Alternatives(Lex l) const {
     return alternatives_[static_cast<int>(l)];
   }
+  // The COUNTRY lexicon ("Name|form|form..." lines) read once at load: each
+  // form's words (Tokenize's), folded and joined by single spaces -> its
+  // line's index; each line's name (its first form, as written); the most
+  // words a form has.
+  struct CountryForms {
+    std::unordered_map<std::string, int> line_of;
+    std::vector<std::string> names;
+    size_t longest = 1;
+  };
+  const CountryForms& Countries() const { return countries_; }
   bool HasWord(const std::string& name, const std::string& folded) const;
   // The classes (Lex bits) of a folded word; 0 when it is in none. O(1).
   LexMask Classes(std::string_view folded) const {
@@ -220,6 +231,7 @@ class PatternSet {
   };
   ScopeSet sets_[3];                // by RuleScope: before, after, sentence
   std::vector<std::vector<std::string>> alternatives_[static_cast<int>(Lex::kCount)];
+  CountryForms countries_;
   std::map<std::string, std::vector<std::string>> lexicon_;   // raw forms
   std::map<std::string, std::vector<std::string>> folded_;    // folded forms
   // flat: use every macro's flat form (what the regex means, for macros.def

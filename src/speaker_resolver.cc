@@ -2097,35 +2097,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
 
 Speaker SpeakerResolver::CountryPair(size_t pos) const {
   Speaker s;
-  // COUNTRY lines "Name|form|form...": each form's folded words (joined by
-  // spaces) -> the line's index
-  std::unordered_map<std::string, int> form_of;
-  std::vector<std::string> names;
-  size_t longest = 1;
-  auto folded_words = [](std::string_view text) {
-    std::string key;
-    size_t n = 0;
-    for (const Token& t : Tokenize(text)) {
-      if (!key.empty()) key += ' ';
-      key += Fold(t.text);
-      ++n;
-    }
-    return std::make_pair(key, n);
-  };
-  for (const std::string& line : words_.Forms("COUNTRY")) {
-    const int c = static_cast<int>(names.size());
-    for (size_t b = 0; b <= line.size();) {
-      const size_t e = std::min(line.find('|', b), line.size());
-      std::string_view form = TrimSpaces(std::string_view(line).substr(b, e - b));
-      b = e + 1;
-      if (form.empty()) continue;
-      if (names.size() == static_cast<size_t>(c)) names.emplace_back(form);
-      auto [key, n] = folded_words(form);
-      if (n == 0) continue;
-      form_of.emplace(std::move(key), c);
-      longest = std::max(longest, n);
-    }
-  }
+  // COUNTRY forms -> line, read once at load
+  const PatternSet::CountryForms& cf = words_.Countries();
+  const std::unordered_map<std::string, int>& form_of = cf.line_of;
+  const std::vector<std::string>& names = cf.names;
+  const size_t longest = cf.longest;
   if (names.size() < 2) return s;
   std::vector<int> count(names.size(), 0);
   std::vector<size_t> first(names.size(), std::string::npos);
