@@ -730,6 +730,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       --b;
     }
     size_t after = toks[end - 1].end;
+    size_t kind_desc_end = std::string::npos;  // desc words past it complement an appositive's head
     if (after + 2 < text_.size() && text_[after] == ',' && !possessive) {
       // ", le porte-parole du parti," / ", a shipping researcher"
       size_t stop = text_.find_first_of(",.;:\n", after + 1);
@@ -746,6 +747,15 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         std::string f0 = Fold(at[0].text);
         if (words_.HasWord(Lex::DETERMINER, f0) || words_.HasWord(Lex::TITLE, f0)) {
           if (words_.HasWord(Lex::FEMALE, f0) && at.size() > 1) g = Gender::kFemale;
+          // (the words before its first preposition are what it calls the
+          // name: ", une retraitée rencontrée devant l'hôpital" is no hospital)
+          size_t head_end = app.size();
+          for (size_t i = 1; i < at.size(); ++i)
+            if (words_.IsWord(Lex::PREPOSITION, at[i].text)) {
+              head_end = at[i].begin;
+              break;
+            }
+          kind_desc_end = desc.size() + ContentWords(app.substr(0, head_end)).size();
           for (auto& w : ContentWords(app)) desc.push_back(w);
         }
       }
@@ -779,8 +789,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // (whose article gave it no sex: « le mouvement »)
     if (e.kind == "person" && !desc.empty() && e.tokens.size() == 1) {
       bool org = false, person = false;
-      for (const auto& d : desc) {
-        const LexMask m = words_.Classes(d);
+      for (size_t i = 0; i < desc.size() && i < kind_desc_end; ++i) {
+        const LexMask m = words_.Classes(desc[i]);
         if (m & (Bit(Lex::ORG_WORD) | Bit(Lex::MEDIA_WORD))) org = true;
         if (m & (Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN))) person = true;
       }
