@@ -1075,7 +1075,9 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       const bool long_word = t.upper || (t.text.size() >= 4 && (ascii || Fold(t.text).size() >= 4));
       if (long_word) { ++long_words; if (t.upper) ++caps; }
     }
-    bool title_case = long_words > 0 && caps == long_words && n <= 6;
+    // (every long word capitalised, and more than one when the phrase has
+    // more than one word: « On va où ? » is speech, its one long word opens it)
+    bool title_case = long_words > 0 && caps == long_words && n <= 6 && (long_words >= 2 || n == 1);
     // between two capitalised words: a nickname ("Obama raille « Coach » Romney")
     std::string_view after = text.substr(q.after, std::min<size_t>(40, text.size() - q.after));
     auto atoks = Tokenize(after);
