@@ -1456,6 +1456,16 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
     auto st = Tokenize(text_.substr(segs[s].first, segs[s].second - segs[s].first));
     if (!st.empty() && words_.IsWord(Lex::RELATIVE, st[0].text)) continue;
     auto app = names_in(segs[s].first, segs[s].second, false);
+    // ("Roscosmos, the Russian space agency, said": a national's word before
+    // a lower-case noun is an adjective, no one's name)
+    if (!app.empty() && entities_[app.front()->entity].tokens.size() == 1 &&
+        Demonym(entities_[app.front()->entity].tokens[0])) {
+      size_t p = app.front()->end + 1;
+      if (p < text_.size() && text_[p - 1] == ' ') {
+        const char32_t c = NextCodePoint(text_, p);
+        if (IsLetter(c) && !IsUpper(c)) continue;
+      }
+    }
     if (!app.empty()) return as_name(app.front());
   }
   // A segment that starts with a name, even a governed one ("pour Montebourg"),
