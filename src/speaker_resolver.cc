@@ -374,6 +374,29 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (gap.empty() && !toks[k - 1].upper && (prev.ends_with('\'') || prev.ends_with("’"))) return true;
     return false;
   };
+  // "Nadal, the Spaniard, said", « Roscosmos, l'agence spatiale russe, a
+  // annoncé »: a sentence's first word set off by an appositive that opens
+  // with an article and is followed by a verb of speech (or an auxiliary) is
+  // the subject's name, even when the article never writes it mid-sentence
+  // (not an adverb: "Still, the company, …").
+  auto subject_with_appositive = [&](size_t k) {
+    const LexMask mk = mask_of(k);
+    const std::string_view f = fold_of(k);
+    if ((mk & (Bit(Lex::ADVERB) | Bit(Lex::SEGMENT_SKIP) | Bit(Lex::CONJUNCTION) | Bit(Lex::CIRCUMSTANCE))) ||
+        f.ends_with("ly") || f.ends_with("ment") || k + 2 >= toks.size() ||
+        text_.substr(toks[k].end, toks[k + 1].begin - toks[k].end) != ", " || toks[k + 1].upper ||
+        !(mask_of(k + 1) & Bit(Lex::DETERMINER)))
+      return false;
+    constexpr LexMask kVerb = Bit(Lex::AUX) | Bit(Lex::COPULA) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) |
+                              Bit(Lex::CUE_FIN) | Bit(Lex::RELATIVE) | Bit(Lex::RELATIVE_PERSON);
+    for (size_t j = k + 2; j < toks.size() && j <= k + 9; ++j) {
+      const std::string_view gap = text_.substr(toks[j - 1].end, toks[j].begin - toks[j - 1].end);
+      if (gap == ", ") return !toks[j].upper && (mask_of(j) & (Bit(Lex::AUX) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_FIN)));
+      if (TrimSpaces(gap).size() > 0 && gap != "'" && gap != "’" && gap != "-") return false;
+      if (mask_of(j) & kVerb) return false;
+    }
+    return false;
+  };
   constexpr LexMask kPronoun = kPronounClasses;
   // An acronym is no function word: "the WHO said", "US officials".
   constexpr LexMask kFunction = Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) |
@@ -397,7 +420,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           gap_ok(k + 1) && gap_ok(k + 2))
         next_upper = true;
       // a known seat of power is a name wherever it stands ("Moscou a dénoncé")
-      if (!next_upper && !seen_mid_caps(f) && !AllCaps(toks[k].text) && !(m & Bit(Lex::PLACE))) {
+      if (!next_upper && !seen_mid_caps(f) && !AllCaps(toks[k].text) && !(m & Bit(Lex::PLACE)) &&
+          !subject_with_appositive(k)) {
         bool poss = false;
         const std::string_view stripped = StripPossessive(toks[k].text, &poss);
         if (!poss || !seen_mid_caps(Fold(stripped))) return false;
