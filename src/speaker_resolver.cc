@@ -811,6 +811,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // "le mouvement islamiste Hamas", "the company Tesla": a name its
     // description calls an organisation (and nothing calls a person) is one
     // (whose article gave it no sex: « le mouvement »)
+    // « rue Erlanger », « avenue Foch », "route Nationale": a name right
+    // after a lower-case street or geographic word is a place
+    if (e.kind == "person" && start > 0 && !toks[start - 1].upper && (mask_of(start - 1) & Bit(Lex::GEO_WORD)) &&
+        text_.substr(toks[start - 1].end, toks[start].begin - toks[start - 1].end) == " ")
+      e.kind = "place";
     if (e.kind == "person" && !desc.empty() && e.tokens.size() == 1) {
       bool org = false, person = false;
       for (size_t i = 0; i < desc.size() && i < kind_desc_end; ++i) {
