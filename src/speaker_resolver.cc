@@ -942,10 +942,32 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // when a name asks)
     size_t first_verb = std::string::npos;
     bool verb_looked = false;
+    // A sentence that opens with a subordinate or participial clause set off
+    // by a comma ("Asked whether he would play, Djokovic smiled", "When the
+    // vote ended, …", « Interrogé sur …, ») has its subject and its verb
+    // after that comma: the clause's names and verbs are not the sentence's.
+    const size_t main_from = [&]() -> size_t {
+      auto t = std::lower_bound(toks.begin(), toks.end(), sb, [](const Token& x, size_t p) { return x.begin < p; });
+      if (t == toks.end() || t->begin >= se || !t->upper) return sb;
+      const size_t k0 = static_cast<size_t>(t - toks.begin());
+      const std::string_view f0 = fold_of(k0);
+      const bool opener = (mask_of(k0) & Bit(Lex::CLAIM_SUBORD)) ||
+                          (words_.lang() == "en" ? f0.size() > 4 && f0.ends_with("ed")
+                                                 : (mask_of(k0) & Bit(Lex::CUE_PP)) != 0);
+      if (!opener) return sb;
+      for (size_t k = k0 + 1; k < toks.size() && toks[k].begin < se; ++k) {
+        if (inside_quote(k)) continue;
+        const std::string_view gap = text_.substr(toks[k - 1].end, toks[k].begin - toks[k - 1].end);
+        if (gap.find_first_of("\"\xAB\xBB") != std::string_view::npos || gap.find("\xE2\x80") != std::string_view::npos)
+          return sb;  // a quotation mark: not a plain clause
+        if (TrimSpaces(gap) == ",") return toks[k].begin;
+      }
+      return sb;
+    }();
     auto after_verb = [&](size_t pos) {
       if (!verb_looked) {
         verb_looked = true;
-        auto t = std::lower_bound(toks.begin(), toks.end(), sb, [](const Token& x, size_t p) { return x.begin < p; });
+        auto t = std::lower_bound(toks.begin(), toks.end(), main_from, [](const Token& x, size_t p) { return x.begin < p; });
         for (; t != toks.end() && t->begin < se; ++t) {
           const size_t k = static_cast<size_t>(t - toks.begin());
           if (!t->upper && (mask_of(k) & (Bit(Lex::AUX) | Bit(Lex::COPULA))) && !inside_quote(k)) {
@@ -960,6 +982,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     for (size_t j = ni; j < names_.size() && names_[j].begin < se; ++j) {
       const NameSpan& n = names_[j];
       if (n.after_preposition || n.possessive) continue;
+      if (!subject && n.begin < main_from) {
+        if (FollowedByVerb(n.end)) note(n);  // the opening clause's own subject
+        continue;
+      }
       if (!subject && !verb_seen && after_verb(n.begin)) verb_seen = true;
       if (!subject && !verb_seen) {
         subject = &n;
