@@ -896,6 +896,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (toks[a - 1].end > open || !TrimSpaces(text_.substr(toks[a - 1].end, open - toks[a - 1].end)).empty())
       continue;
     size_t first = SIZE_MAX;
+    bool joined = false;  // over a conjunction between two capitalised words
     for (size_t j = a; j-- > 0 && a - j <= kMaxPhrase;) {
       if (j + 1 < a) {
         const std::string_view gap = text_.substr(toks[j].end, toks[j + 1].begin - toks[j].end);
@@ -903,11 +904,19 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       const LexMask m = mask_of(j);
       if (toks[j].upper && !AllCaps(toks[j].text) && (m & kFunctionWord)) break;
+      // "the Centers for Disease Control and Prevention (CDC)"
+      if (!toks[j].upper && (m & kStop) == Bit(Lex::CONJUNCTION) && j > 0 && j + 1 < a && toks[j - 1].upper &&
+          toks[j + 1].upper) {
+        joined = true;
+        continue;
+      }
       if (!toks[j].upper && (m & kStop)) break;
       if (toks[j].upper) first = j;
       if (sentence_initial(j)) break;
     }
     if (first == SIZE_MAX || a - first < 2) continue;
+    // (then the acronym must start as the phrase does)
+    if (joined && fold_of(first).substr(0, 1) != fold_of(a).substr(0, 1)) continue;
     std::vector<std::string_view> words;
     std::vector<std::string> folds;
     for (size_t j = first; j < a; ++j) {
