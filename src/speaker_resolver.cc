@@ -168,6 +168,22 @@ Speaker SpeakerResolver::PersonOfAge(const std::vector<Token>& dt, size_t pos) c
     s.confidence = 0.75;
     return s;
   }
+  // No one is given that age: "Menon said she was still in shock. "…," the
+  // 41-year-old said" is the last person of the paragraph whose age the
+  // article does not give (as a pronoun would be), a weaker guess.
+  const size_t para = text_.rfind('\n', pos == 0 ? 0 : pos - 1);
+  for (size_t i = salient_.size(); i-- > 0;) {
+    const Salient& c = salient_[i];
+    if (c.pos >= pos) continue;
+    if (para != std::string_view::npos && c.pos < para) break;
+    if (c.kind != "person" || c.entity < 0 || c.unnamed) continue;
+    if (entities_[c.entity].age >= 0) continue;
+    s.name = c.name;
+    s.kind = c.kind;
+    s.entity = c.entity;
+    s.confidence = 0.5;
+    return s;
+  }
   return s;
 }
 
