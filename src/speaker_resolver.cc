@@ -859,8 +859,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       if (p > 0 && !after_prep) {
         // "les analystes du groupe Crédit Mutuel": an organisation noun inside a complement
+        // (over an article: « le directeur sportif de l'équipe UAE Emirates »)
         if (!after_prep && p > 1 && !toks[p - 1].upper && (mask_of(p - 1) & Bit(Lex::ORG_WORD)) &&
-            (mask_of(p - 2) & Bit(Lex::PREPOSITION)))
+            ((mask_of(p - 2) & Bit(Lex::PREPOSITION)) ||
+             (p > 2 && (mask_of(p - 2) & Bit(Lex::DETERMINER)) && !toks[p - 2].upper &&
+              (mask_of(p - 3) & Bit(Lex::PREPOSITION)) && !toks[p - 3].upper)))
           after_prep = true;
       }
     }
