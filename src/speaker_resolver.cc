@@ -155,6 +155,14 @@ Speaker SpeakerResolver::PersonOfAge(const std::vector<Token>& dt, size_t pos) c
     for (const auto& [word, decade] : kDecades)
       if (f == word) { lo_age = decade; hi_age = decade + 9; }
   }
+  // « le coureur de 25 ans », « la femme, âgée de 40 ans »
+  for (size_t i = 2; lo_age < 0 && i < dt.size(); ++i) {
+    const std::string_view n = dt[i - 1].text;
+    if (Fold(dt[i].text) != "ans" || Fold(dt[i - 2].text) != "de" || n.empty() || n.size() > 3 ||
+        !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    lo_age = hi_age = std::stoi(std::string(n));
+  }
   if (lo_age < 0) return s;
   for (auto it = FirstNameFrom(pos); it != names_.begin();) {
     --it;
@@ -169,9 +177,17 @@ Speaker SpeakerResolver::PersonOfAge(const std::vector<Token>& dt, size_t pos) c
     return s;
   }
   // No one is given that age: "Menon said she was still in shock. "…," the
-  // 41-year-old said" is the last person of the paragraph whose age the
-  // article does not give (as a pronoun would be), a weaker guess.
-  const size_t para = text_.rfind('\n', pos == 0 ? 0 : pos - 1);
+  // 41-year-old said" is the last person of the paragraph (or, when it names
+  // none before, of the paragraph before) whose age the article does not
+  // give, as a pronoun would be: a weaker guess.
+  size_t para = text_.rfind('\n', pos == 0 ? 0 : pos - 1);
+  const bool none_here = std::none_of(salient_.begin(), salient_.end(), [&](const Salient& c) {
+    return c.pos < pos && (para == std::string_view::npos || c.pos > para) && c.kind == "person";
+  });
+  if (none_here && para != std::string_view::npos) {
+    while (para > 0 && text_[para - 1] == '\n') --para;  // over blank lines
+    para = para == 0 ? std::string_view::npos : text_.rfind('\n', para - 1);
+  }
   for (size_t i = salient_.size(); i-- > 0;) {
     const Salient& c = salient_[i];
     if (c.pos >= pos) continue;
@@ -641,6 +657,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // organisation word is the organisation's name, titles and all.
     const bool org_name = run.size() >= 2 && (run_mask(run.size() - 1) & Bit(Lex::ORG_WORD));
     if (org_name) name_from = country_owner ? 1 : 0;
+    // « Le Slovène Tadej Pogačar », "the Croatian Luka Modrić": a national
+    // before a name of two words or more describes it (a known given name
+    // after it splits the run already; "American Airlines" is one word after)
+    // (nor "Australian Institute of Marine Science": no organisation word in the run)
+    if (!org_name && name_from == 0 && run.size() >= 3 && Demonym(std::string(fold_run(0)))) {
+      bool org_word = false;
+      for (size_t i = 1; i < run.size(); ++i)
+        org_word = org_word || (run_mask(i) & (Bit(Lex::ORG_WORD) | Bit(Lex::MEDIA_WORD)));
+      if (!org_word) name_from = 1;
+    }
     // A function word alone is no name: "SÉOUL (Yonhap) - Le ministre ...".
     if (run.size() == 1 && !AllCaps(toks[start].text) &&
         (mask_of(start) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)))) {
