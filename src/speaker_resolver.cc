@@ -103,7 +103,8 @@ bool Latter(std::string_view folded) {
 
 std::string SpeakerResolver::KindOf(const Entity& e) const {
   std::string folded = Fold(e.name);
-  if (relays_.Find(e.name)) return "organisation";
+  // (« le Parisien », « au Figaro »: a relay whose name's article the text drops)
+  if (relays_.Find(e.name) || relays_.FindBare(e.name, nullptr)) return "organisation";
   if (words_.HasWord(Lex::PLACE, folded)) return "place";
   for (const auto& t : e.tokens)
     if (words_.HasWord(Lex::ORG_WORD, t)) return "organisation";
@@ -224,7 +225,7 @@ Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) 
   // another national: "the Italian … The Spaniard") was named since
   auto national = [&](int entity) {
     const Entity& e = entities_[entity];
-    return e.tokens.size() == 1 && Demonym(e.tokens[0]);
+    return e.tokens.size() == 1 && (Demonym(e.tokens[0]) || Gentile(e.name));
   };
   for (size_t i = salient_.size(); i-- > 0;) {
     const Salient& c = salient_[i];
@@ -259,6 +260,17 @@ bool SpeakerResolver::Demonym(const std::string& folded) const {
     if (line.compare(0, folded.size(), folded) == 0 && (line.size() == folded.size() || line[folded.size()] == '|'))
       return false;
   return true;
+}
+
+bool SpeakerResolver::Gentile(std::string_view name) const {
+  const std::string folded = Fold(name);
+  if (words_.lang() != "fr" || folded.size() < 6 || folded.find_first_of(" -") != std::string::npos) return false;
+  bool shape = false;
+  for (std::string_view end : {"ois", "oise", "ais", "aise", "ien", "ienne", "ain", "aine"})
+    shape = shape || folded.ends_with(end);
+  if (!shape || relays_.Find(name) || relays_.FindBare(name, nullptr)) return false;
+  return !(words_.Classes(folded) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE) | Bit(Lex::COUNTRY) |
+                                     Bit(Lex::ORG_WORD) | Bit(Lex::TITLE) | Bit(Lex::COMMON_CAP)));
 }
 
 int SpeakerResolver::AgeAfter(size_t pos) const {
@@ -1697,7 +1709,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       return s;
     case Mention::kName: {
       // "the German said", « l'Espagnol a ajouté »: a national, not a name
-      if (m.pair < 0 && entities_[m.entity].tokens.size() == 1 && Demonym(entities_[m.entity].tokens[0])) {
+      if (m.pair < 0 && entities_[m.entity].tokens.size() == 1 &&
+          (Demonym(entities_[m.entity].tokens[0]) || Gentile(entities_[m.entity].name))) {
         std::string_view before = TrimSpaces(text_.substr(m.pos > 8 ? m.pos - 8 : 0, m.pos > 8 ? 8 : m.pos));
         const size_t sp = before.find_last_of(" \n");
         if (sp != std::string_view::npos) before = before.substr(sp + 1);
@@ -1707,6 +1720,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       int full = ExpandToFullest(m.entity, m.pos);
       const Entity& e = entities_[full];
       s.name = e.name;
+      // « écrit le Parisien »: the relay's name with its article (« Le Parisien »)
+      if (std::string alias; !relays_.Find(e.name) && relays_.FindBare(e.name, &alias)) s.name = alias;
       s.kind = e.kind;
       s.entity = full;
       s.confidence = full == m.entity && e.tokens.size() == 1 && e.kind == "person" ? 0.8 : 0.95;

@@ -145,6 +145,11 @@ class SpeakerResolver {
   int AgeAfter(size_t pos) const;
   // Whether `folded` is a country's national ("german", « espagnol »): a form of a
   // COUNTRY line that is not its name nor a place (capital, seat of power).
+  // A French town's or region's people as a word of its own, capitalised
+  // (« le Brivadois », « la Lyonnaise », « le Toulousain »): the gentilé
+  // shapes (-ois, -ais, -ien, -ain and their feminines), not a given name,
+  // nor a relay's (« Le Parisien »), nor a country's national (Demonym).
+  bool Gentile(std::string_view name) const;  // the word as written
   bool Demonym(const std::string& folded) const;
   // « Le Maire » (the words `dt` of a description, all capitalised) with «
   // Bruno Le Maire » in the article: the one person whose name they end; no
