@@ -1,6 +1,7 @@
 #include "claim_finder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "text.h"
@@ -119,7 +120,25 @@ void AddClaims(std::string_view text, size_t base, size_t base_cp, const Pattern
     return "";
   };
   auto add_via = [](std::vector<std::string>* via, std::string v) {
-    if (!v.empty() && std::find(via->begin(), via->end(), v) == via->end()) via->push_back(std::move(v));
+    // "a statement" and "a statement from the Danish Transport Authority" are
+    // one document: the longer form stays (a description only: lower case)
+    auto extends = [](const std::string& shorter, const std::string& longer) {
+      return !shorter.empty() && std::islower(static_cast<unsigned char>(shorter[0])) &&
+             longer.size() > shorter.size() + 1 && longer.compare(0, shorter.size(), shorter) == 0 &&
+             longer[shorter.size()] == ' ';
+    };
+    if (v.empty() || std::any_of(via->begin(), via->end(), [&](const std::string& o) { return extends(v, o); }))
+      return;
+    for (std::string& o : *via)
+      if (extends(o, v)) { o = v; v.clear(); }
+    if (v.empty()) {  // it replaced a shorter form (maybe more than one): no twice, in order
+      std::vector<std::string> kept;
+      for (std::string& o : *via)
+        if (std::find(kept.begin(), kept.end(), o) == kept.end()) kept.push_back(std::move(o));
+      *via = std::move(kept);
+      return;
+    }
+    if (std::find(via->begin(), via->end(), v) == via->end()) via->push_back(std::move(v));
   };
 
   // One claim rule match, checked; false when it is no claim.
