@@ -416,6 +416,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // article of "L'ONG Human Rights Watch")
     std::string_view prev = toks[k - 1].text;
     if (gap.empty() && !toks[k - 1].upper && (prev.ends_with('\'') || prev.ends_with("’"))) return true;
+    // a plural possessive inside an organisation's name: "the Catholic
+    // Bishops' Conference", "the Workers' Party" (not "the Democrats' Nancy
+    // Pelosi": an organisation word must follow within three capitalised words)
+    if ((gap == "' " || gap == "’ ") && toks[k - 1].upper && prev.size() > 2 && prev.ends_with('s') && toks[k].upper) {
+      for (size_t j = k; j < toks.size() && j < k + 3 && toks[j].upper; ++j)
+        if (mask_of(j) & Bit(Lex::ORG_WORD)) return true;
+    }
     return false;
   };
   // "Nadal, the Spaniard, said", « Roscosmos, l'agence spatiale russe, a
@@ -957,7 +964,10 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     for (size_t j = a; j-- > 0 && a - j <= kMaxPhrase;) {
       if (j + 1 < a) {
         const std::string_view gap = text_.substr(toks[j].end, toks[j + 1].begin - toks[j].end);
-        if (!TrimSpaces(gap).empty() && gap != "'" && gap != "\u2019") break;
+        // (a plural possessive inside the name: "the Catholic Bishops' Conference")
+        const bool plural_possessive = (gap == "' " || gap == "\u2019 ") && toks[j].upper &&
+                                       toks[j].text.size() > 2 && toks[j].text.ends_with('s') && toks[j + 1].upper;
+        if (!TrimSpaces(gap).empty() && gap != "'" && gap != "\u2019" && !plural_possessive) break;
       }
       const LexMask m = mask_of(j);
       if (toks[j].upper && !AllCaps(toks[j].text) && (m & kFunctionWord)) break;
