@@ -2219,6 +2219,35 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           if (!s.name.empty()) return s;
         }
       }
+      // « Le ministre du Redressement productif a déclaré … « … ». Arnaud
+      // Montebourg reconnaît … »: a definite description headed by a title,
+      // which no one named before fits, is the person in subject position in
+      // the next sentence of its paragraph, when the article gives them no
+      // other title (a lead that names its speaker one sentence late).
+      if (!m.plural && !words.empty() && !proper && !dt.empty() && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
+          !words_.IsWord(Lex::INDEFINITE, dt[0].text) && words_.HasWord(Lex::TITLE, words[0]) &&
+          // (a spokesperson speaks for someone else: « La porte-parole … Marine Le Pen a répondu »)
+          std::none_of(words.begin(), words.end(), [&](const std::string& w) { return words_.HasWord(Lex::DELEGATE, w); })) {
+        auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
+        const size_t next = it == sentence_starts_.end() ? text_.size() : *it;
+        const size_t after_next = it == sentence_starts_.end() || it + 1 == sentence_starts_.end() ? text_.size() : *(it + 1);
+        const size_t para_end = std::min(text_.find('\n', m.pos), text_.size());
+        for (const Salient& c : salient_) {
+          if (c.pos < next || c.pos >= after_next || c.pos >= para_end) continue;
+          if (!c.subject || c.kind != "person" || c.entity < 0 || c.unnamed) continue;
+          const Entity& e = entities_[c.entity];
+          const bool other_title = std::any_of(e.desc.begin(), e.desc.end(), [&](const std::string& d) {
+            return (words_.HasWord(Lex::TITLE, d) || words_.HasWord(Lex::PERSON_NOUN, d)) &&
+                   std::find(words.begin(), words.end(), d) == words.end();
+          });
+          if (other_title) break;
+          s.name = c.name;
+          s.kind = c.kind;
+          s.entity = c.entity;
+          s.confidence = 0.5;
+          return s;
+        }
+      }
       // A shorter form of a description that spoke before: "Le ministère"
       // after "le ministère de l'Intérieur" said something.
       if (!words.empty()) {
