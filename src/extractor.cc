@@ -1468,6 +1468,43 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
     vias[qi] = std::move(via);
     prev = qi;
   }
+  // An unnamed speaker the article describes more fully at another quote
+  // ("un porte-parole de la police" … "le porte-parole de la police
+  // madrilène") goes by the fullest description: the same head noun and
+  // every content word of the shorter one.
+  {
+    auto content = [&](std::string_view d) {
+      std::vector<std::string> out;
+      for (const Token& t : Tokenize(d)) {
+        if (ps.ClassesOfWord(t.text) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD))) continue;
+        std::string f = Fold(t.text);
+        if (f.size() >= 3) out.push_back(std::move(f));
+      }
+      return out;
+    };
+    std::vector<std::pair<size_t, std::vector<std::string>>> described;  // quote, its speaker's words
+    for (size_t qi = 0; qi < work.size(); ++qi) {
+      const Speaker& sp = work[qi].best.speaker;
+      if (!work[qi].keep || sp.entity >= 0 || sp.name.empty() || sp.name.find(';') != std::string::npos) continue;
+      if (auto cw = content(sp.name); !cw.empty()) described.emplace_back(qi, std::move(cw));
+    }
+    std::vector<std::string> fullest(described.size());
+    for (size_t a = 0; a < described.size(); ++a) {
+      const auto& aw = described[a].second;
+      size_t most = aw.size();
+      for (const auto& [qb, bw] : described) {
+        if (bw.size() <= most || bw[0] != aw[0]) continue;
+        if (!std::all_of(aw.begin(), aw.end(), [&](const std::string& w) {
+              return std::find(bw.begin(), bw.end(), w) != bw.end();
+            }))
+          continue;
+        most = bw.size();
+        fullest[a] = work[qb].best.speaker.name;
+      }
+    }
+    for (size_t a = 0; a < described.size(); ++a)
+      if (!fullest[a].empty()) work[described[a].first].best.speaker.name = fullest[a];
+  }
   // A dispatch's dateline ("PARIS (AFP) —") is the channel of all its words,
   // after those each quote names.
   if (base == 0) {
