@@ -1219,6 +1219,26 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
 }
 
 Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const {
+  // "Part of the judge's statement reads", « Une partie du communiqué dit »:
+  // a part of something is said by whoever said the whole (a closed class of
+  // words, then "of" / « de »)
+  {
+    const std::vector<Token> t = Tokenize(phrase);
+    size_t i = !t.empty() && words_.IsWord(Lex::DETERMINER, t[0].text) ? 1 : 0;
+    if (i + 1 < t.size()) {
+      const std::string w = Fold(t[i].text), of = Fold(t[i + 1].text);
+      static const char* const kParts[] = {"part", "parts", "some", "much", "most", "excerpt", "excerpts",
+                                           "extract", "extracts", "partie", "parties", "extrait", "extraits",
+                                           "passage", "passages"};
+      const bool part = std::any_of(std::begin(kParts), std::end(kParts), [&](const char* k) { return w == k; });
+      if (part && (of == "of" || of == "from" || of == "de" || of == "du" || of == "des" || of == "d'" || of == "d’") &&
+          i + 2 < t.size()) {
+        const size_t cut = of == "du" || of == "des" ? t[i + 1].begin : t[i + 2].begin;
+        Mention inner = PickMention(phrase.substr(cut), pos + cut);
+        if (inner.type != Mention::kNone) return inner;
+      }
+    }
+  }
   Mention m = PickMentionIn(phrase, pos);
   if (m.type == Mention::kDescription) {
     // « selon nos informations », "according to our sources": the writer's
