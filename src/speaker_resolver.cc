@@ -861,8 +861,17 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         size_t comma = trimmed.find(',');
         if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
           auto ft = Tokenize(trimmed.substr(0, comma));
-          if (!ft.empty() && words_.IsWord(Lex::DETERMINER, ft[0].text))
+          if (!ft.empty() && words_.IsWord(Lex::DETERMINER, ft[0].text)) {
             for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
+            // (a French article or possessive agrees with the noun, which
+            // agrees with the person: « Son producteur, Dembo Camara, » is a
+            // man; English "Her producer" says nothing of the producer)
+            if (g == Gender::kUnknown && words_.lang() == "fr" && ft.size() >= 2) {
+              const LexMask m0 = words_.ClassesOfWord(ft[0].text);
+              if (m0 & Bit(Lex::FEMALE)) g = Gender::kFemale;
+              else if (m0 & Bit(Lex::MALE)) g = Gender::kMale;
+            }
+          }
         }
       }
     }
