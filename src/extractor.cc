@@ -177,6 +177,20 @@ bool NameWordCue(const PatternSet& ps, std::string_view input, re2::StringPiece*
   return false;
 }
 
+// Whether the word right before `cue` in `input` is an article (a
+// determiner that is no clitic pronoun): "a proposed law", "the reported
+// deal" hold a participle, no speech verb (« il le dit » keeps its cue).
+bool ArticleBeforeCue(const PatternSet& ps, std::string_view input, const re2::StringPiece& cue) {
+  if (!cue.data()) return false;
+  size_t e = static_cast<size_t>(cue.data() - input.data());
+  while (e > 0 && (input[e - 1] == ' ' || input[e - 1] == '\t')) --e;
+  size_t b = e;
+  while (b > 0 && input[b - 1] != ' ' && input[b - 1] != '\n' && input[b - 1] != '\t') --b;
+  if (b == e) return false;
+  const LexMask m = ps.ClassesOfWord(input.substr(b, e - b));
+  return (m & Bit(Lex::DETERMINER)) && !(m & (Bit(Lex::CLITIC) | kPronounClasses));
+}
+
 // When the stop at `pos` is the last thing inside a closed quotation (only
 // spaces between it and the closing mark): the offset past that mark; 0
 // otherwise.
@@ -626,6 +640,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       if (!found) continue;
       if (r.cue_group && r.speaker_group && !NameWordCue(ps, ctx, &g[0], &g[r.speaker_group], &g[r.cue_group]))
         continue;
+      if (r.cue_group && ArticleBeforeCue(ps, ctx, g[r.cue_group])) continue;
       if (!r.unless.empty()) {
         bool veto = false;
         for (const auto& t : Tokenize(std::string_view(g[0].data(), g[0].size())))
