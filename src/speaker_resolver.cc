@@ -2182,7 +2182,16 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // "l'expert", "the judge", "le Président-candidat": a short definite
       // description of a person refers to the person last in subject position
       // (or speaking) nearby, of a compatible gender.
-      if (!words.empty() && !proper && dt.size() == 2 && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
+      // (or longer, with lower-case modifiers only: « le technicien espagnol »,
+      // "the former tennis champion"; no complement: "the minister for
+      // health", "the charity's chief executive" may be anyone)
+      const bool lower_complement =
+          dt.size() > 2 && dt.size() <= 5 && std::none_of(dt.begin() + 1, dt.end(), [&](const Token& t) {
+            bool poss = false;
+            StripPossessive(t.text, &poss);
+            return t.upper || poss || (words_.ClassesOfWord(t.text) & (Bit(Lex::PREPOSITION) | Bit(Lex::DETERMINER)));
+          });
+      if (!words.empty() && !proper && (dt.size() == 2 || lower_complement) && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
           !words_.IsWord(Lex::INDEFINITE, dt[0].text) &&
           std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
@@ -2220,6 +2229,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           // (a one-word name of unknown sex is too weak for a gendered description)
           if (g != Gender::kUnknown && c.gender == Gender::kUnknown && e.tokens.size() < 2) continue;
           if ((titled(e) || delegate) && !described(e)) continue;
+          // « l'avocat général » is not any lawyer: a word that makes the
+          // title another office (RANK_WORD) must describe them too
+          if (std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+                return words_.HasWord(Lex::RANK_WORD, w) && std::find(e.desc.begin(), e.desc.end(), w) == e.desc.end();
+              }))
+            continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
