@@ -2292,6 +2292,33 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           return s;
         }
       }
+      // A headline's bare person noun ("Coach says team "wasn't good
+      // enough"", « Ministre : « … » ») is the first person of the story
+      // the article calls so, else its first person in subject position.
+      if (const size_t line_end = text_.find('\n'); !m.plural && !words.empty() && !proper &&
+          line_end != std::string_view::npos && m.pos < line_end && !dt.empty() &&
+          !words_.IsWord(Lex::DETERMINER, dt[0].text) &&
+          (words_.HasWord(Lex::TITLE, words[0]) || words_.HasWord(Lex::PERSON_NOUN, words[0]))) {
+        for (auto n = FirstNameFrom(line_end); n != names_.end(); ++n) {
+          const int full = ExpandToFullest(n->entity, n->begin);
+          const Entity& e = entities_[full];
+          if (e.kind != "person" || n->possessive) continue;
+          if (std::find(e.desc.begin(), e.desc.end(), words[0]) == e.desc.end()) continue;
+          s.name = e.name;
+          s.kind = e.kind;
+          s.entity = full;
+          s.confidence = 0.5;
+          return s;
+        }
+        for (const Salient& c : salient_) {
+          if (c.pos < line_end || !c.subject || c.kind != "person" || c.entity < 0 || c.unnamed) continue;
+          s.name = c.name;
+          s.kind = c.kind;
+          s.entity = c.entity;
+          s.confidence = 0.4;
+          return s;
+        }
+      }
       // A shorter form of a description that spoke before: "Le ministère"
       // after "le ministère de l'Intérieur" said something.
       if (!words.empty()) {
