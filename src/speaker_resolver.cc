@@ -1063,6 +1063,25 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       }
       return first_verb < pos;
     };
+    // "A witness, who gave her name only as Sanne, described …": a sentence
+    // whose subject is someone new and unnamed (an indefinite article, maybe
+    // an adjective, a person's noun) makes "she" in the next one that person,
+    // not the one named before
+    {
+      auto t = std::lower_bound(toks.begin(), toks.end(), main_from, [](const Token& x, size_t p) { return x.begin < p; });
+      const size_t k0 = static_cast<size_t>(t - toks.begin());
+      if (k0 + 1 < toks.size() && toks[k0].begin < se && words_.IsWord(Lex::INDEFINITE, toks[k0].text) &&
+          !inside_quote(k0)) {
+        for (size_t k = k0 + 1; k < toks.size() && k <= k0 + 2 && toks[k].begin < se && !toks[k].upper; ++k) {
+          if (!(mask_of(k) & Bit(Lex::PERSON_NOUN))) continue;
+          Salient x{toks[k0].begin, -1, "", "person", GenderOfWords(toks[k].text)};
+          x.unnamed = true;
+          x.subject = true;
+          salient_.push_back(x);
+          break;
+        }
+      }
+    }
     bool verb_seen = false;  // no subject then, but clauses may have theirs
     for (size_t j = ni; j < names_.size() && names_[j].begin < se; ++j) {
       const NameSpan& n = names_[j];
