@@ -1539,8 +1539,8 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
   }();
   if (headline) {
     static const Rule kRepeated{"repeated", "", 0, RuleScope::kBefore, 0.6, nullptr, 0, 0, 0};
-    auto words_of = [](std::string_view s) {
-      std::string out;
+    auto words_of = [](std::string_view s) {  // " w1 w2 … ": whole words match
+      std::string out = " ";
       for (const Token& t : Tokenize(s)) out.append(Fold(t.text)).push_back(' ');
       return out;
     };
@@ -1549,7 +1549,7 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
       if (!h.keep || h.span.open >= line_end) continue;
       if (!h.best.speaker.name.empty() && h.best.rule && h.best.rule->confidence >= 0.7) continue;
       const std::string head = words_of(text.substr(h.span.begin, h.span.end - h.span.begin));
-      if (head.size() < 6) continue;
+      if (head.size() < 7) continue;
       for (size_t bi = 0; bi < work.size(); ++bi) {
         const Work& b = work[bi];
         if (!b.keep || b.span.open < line_end || b.best.speaker.name.empty()) continue;

@@ -442,7 +442,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
                               Bit(Lex::CUE_FIN) | Bit(Lex::RELATIVE) | Bit(Lex::RELATIVE_PERSON);
     for (size_t j = k + 2; j < toks.size() && j <= k + 9; ++j) {
       const std::string_view gap = text_.substr(toks[j - 1].end, toks[j].begin - toks[j - 1].end);
-      if (gap == ", ") return !toks[j].upper && (mask_of(j) & (Bit(Lex::AUX) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_FIN)));
+      constexpr LexMask kSpeech = Bit(Lex::AUX) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_FIN);
+      if (gap == ", ") return !toks[j].upper && (mask_of(j) & kSpeech);
       if (TrimSpaces(gap).size() > 0 && gap != "'" && gap != "’" && gap != "-") return false;
       if (mask_of(j) & kVerb) return false;
     }
@@ -878,14 +879,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     for (auto& d : desc) if (d.size() >= 3) e.desc.push_back(d);
     if (e.gender == Gender::kUnknown) e.gender = g;
     if (e.age < 0 && !possessive) e.age = AgeAfter(after);
-    // "le mouvement islamiste Hamas", "the company Tesla": a name its
-    // description calls an organisation (and nothing calls a person) is one
-    // (whose article gave it no sex: « le mouvement »)
-    // « rue Erlanger », « avenue Foch », "route Nationale": a name right
+    // « rue Erlanger », « avenue Foch », « boulevard Haussmann »: a name right
     // after a lower-case street or geographic word is a place
     if (e.kind == "person" && start > 0 && !toks[start - 1].upper && (mask_of(start - 1) & Bit(Lex::GEO_WORD)) &&
         text_.substr(toks[start - 1].end, toks[start].begin - toks[start - 1].end) == " ")
       e.kind = "place";
+    // "le mouvement islamiste Hamas", "the company Tesla": a name its
+    // description calls an organisation (and nothing calls a person) is one
+    // (whose article gave it no sex: « le mouvement »)
     if (e.kind == "person" && !desc.empty() && e.tokens.size() == 1) {
       bool org = false, person = false;
       for (size_t i = 0; i < desc.size() && i < kind_desc_end; ++i) {
@@ -1052,7 +1053,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     auto after_verb = [&](size_t pos) {
       if (!verb_looked) {
         verb_looked = true;
-        auto t = std::lower_bound(toks.begin(), toks.end(), main_from, [](const Token& x, size_t p) { return x.begin < p; });
+        auto t = std::lower_bound(toks.begin(), toks.end(), main_from,
+                                  [](const Token& x, size_t p) { return x.begin < p; });
         for (; t != toks.end() && t->begin < se; ++t) {
           const size_t k = static_cast<size_t>(t - toks.begin());
           if (!t->upper && (mask_of(k) & (Bit(Lex::AUX) | Bit(Lex::COPULA))) && !inside_quote(k)) {
@@ -1068,7 +1070,8 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     // an adjective, a person's noun) makes "she" in the next one that person,
     // not the one named before
     {
-      auto t = std::lower_bound(toks.begin(), toks.end(), main_from, [](const Token& x, size_t p) { return x.begin < p; });
+      auto t = std::lower_bound(toks.begin(), toks.end(), main_from,
+                                [](const Token& x, size_t p) { return x.begin < p; });
       const size_t k0 = static_cast<size_t>(t - toks.begin());
       if (k0 + 1 < toks.size() && toks[k0].begin < se && words_.IsWord(Lex::INDEFINITE, toks[k0].text) &&
           !inside_quote(k0)) {
@@ -1259,8 +1262,8 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
                                            "extract", "extracts", "partie", "parties", "extrait", "extraits",
                                            "passage", "passages"};
       const bool part = std::any_of(std::begin(kParts), std::end(kParts), [&](const char* k) { return w == k; });
-      if (part && (of == "of" || of == "from" || of == "de" || of == "du" || of == "des" || of == "d'" || of == "d’") &&
-          i + 2 < t.size()) {
+      const bool of_word = of == "of" || of == "from" || of == "de" || of == "du" || of == "des" || of == "d'";
+      if (part && of_word && i + 2 < t.size()) {
         const size_t cut = of == "du" || of == "des" ? t[i + 1].begin : t[i + 2].begin;
         Mention inner = PickMention(phrase.substr(cut), pos + cut);
         if (inner.type != Mention::kNone) return inner;
@@ -2210,7 +2213,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
             StripPossessive(t.text, &poss);
             return t.upper || poss || (words_.ClassesOfWord(t.text) & (Bit(Lex::PREPOSITION) | Bit(Lex::DETERMINER)));
           });
-      if (!words.empty() && !proper && (dt.size() == 2 || lower_complement) && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
+      if (!words.empty() && !proper && (dt.size() == 2 || lower_complement) &&
+          words_.IsWord(Lex::DETERMINER, dt[0].text) &&
           !words_.IsWord(Lex::INDEFINITE, dt[0].text) &&
           std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
@@ -2290,10 +2294,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (!m.plural && !words.empty() && !proper && !dt.empty() && words_.IsWord(Lex::DETERMINER, dt[0].text) &&
           !words_.IsWord(Lex::INDEFINITE, dt[0].text) && words_.HasWord(Lex::TITLE, words[0]) &&
           // (a spokesperson speaks for someone else: « La porte-parole … Marine Le Pen a répondu »)
-          std::none_of(words.begin(), words.end(), [&](const std::string& w) { return words_.HasWord(Lex::DELEGATE, w); })) {
+          std::none_of(words.begin(), words.end(),
+                       [&](const std::string& w) { return words_.HasWord(Lex::DELEGATE, w); })) {
         auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), m.pos);
         const size_t next = it == sentence_starts_.end() ? text_.size() : *it;
-        const size_t after_next = it == sentence_starts_.end() || it + 1 == sentence_starts_.end() ? text_.size() : *(it + 1);
+        const size_t after_next =
+            it == sentence_starts_.end() || it + 1 == sentence_starts_.end() ? text_.size() : *(it + 1);
         const size_t para_end = std::min(text_.find('\n', m.pos), text_.size());
         for (const Salient& c : salient_) {
           if (c.pos < next || c.pos >= after_next || c.pos >= para_end) continue;
