@@ -86,8 +86,11 @@ Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
       g->max_alias_ = std::max(g->max_alias_, key.size());
       g->spelled_.emplace(key, Form{idx, a});
       auto toks = Tokenize(a);
-      if (toks.size() >= 2 && IsArticle(toks[0].text))
-        g->bare_.emplace(Fold(std::string_view(a).substr(toks[1].begin)), Form{idx, a});
+      if (toks.size() >= 2 && IsArticle(toks[0].text)) {
+        const std::string bare = Fold(std::string_view(a).substr(toks[1].begin));
+        g->AddKeyHead(bare);  // FindBare's quick no too
+        g->bare_.emplace(bare, Form{idx, a});
+      }
     }
     g->relays_.push_back(std::move(r));
   }
@@ -192,6 +195,7 @@ const Relay* Gazetteer::FindIn(std::string_view text, std::string* surface) cons
 
 const Relay* Gazetteer::FindBare(std::string_view text, std::string* alias) const {
   text = TrimSpaces(text);
+  if (NoKeyStarts(text)) return nullptr;
   auto [b, e] = bare_.equal_range(Fold(text));
   for (auto it = b; it != e; ++it) {
     std::string_view full = it->second.alias;

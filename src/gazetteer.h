@@ -64,8 +64,8 @@ class Gazetteer {
   // folded alias -> index (a hash table: Find runs for every word of every name)
   WordTable<size_t> by_alias_;
   size_t max_alias_ = 0;  // the longest key of by_alias_, in bytes
-  // The heads (KeyHead) of by_alias_'s keys, as bits of a kHeadBits map:
-  // Find's quick no, as most capitalised words of an article are no relay's.
+  // The heads (KeyHead) of by_alias_'s and bare_'s keys, as bits of a kHeadBits map:
+  // Find's and FindBare's quick no, as most capitalised words of an article are no relay's.
   static constexpr uint32_t kHeadBits = 1 << 16;
   std::vector<uint64_t> key_heads_ = std::vector<uint64_t>(kHeadBits / 64, 0);
   static bool KeyHead(std::string_view s, bool folded, uint32_t* head);
