@@ -232,11 +232,13 @@ Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) 
     if (c.pos >= pos) continue;
     if (pos - c.pos > 2000) break;
     if (!c.subject || c.kind != "person" || c.entity < 0 || c.unnamed || national(c.entity)) continue;
-    for (auto n = hi; n != lo && n[-1].begin > c.pos;) {
-      --n;
-      const int full = ExpandToFullest(n->entity, n->begin);
-      if (full == c.entity || entities_[full].kind != "person") continue;
-      if (!national(full) || entities_[full].tokens[0] != demonym) return s;
+    // (a person named since only as an object, "beating Carlos Alcaraz",
+    // does not count: only those in subject position or speaking, as
+    // noted in salient_)
+    for (size_t j = i + 1; j < salient_.size() && salient_[j].pos < pos; ++j) {
+      const Salient& o = salient_[j];
+      if (o.entity < 0 || o.entity == c.entity || o.kind != "person") continue;
+      if (!national(o.entity) || entities_[o.entity].tokens[0] != demonym) return s;
     }
     s.name = c.name;
     s.kind = c.kind;
@@ -1147,12 +1149,21 @@ bool SpeakerResolver::OnlyModifiersBetween(size_t a, size_t b) const {
   auto between = Tokenize(gap, a);
   if (between.size() > 5) return false;
   auto from = FirstNameFrom(a);
+  bool after_preposition = false;
   for (const auto& t : between) {
     bool inside_name = false;
     for (auto it = from; it != names_.end() && it->begin < b; ++it)
       if (t.begin >= it->begin && t.end <= it->end) inside_name = true;
     // (the raw word's classes: « a » is the verb, « à » the preposition)
     const LexMask m = words_.ClassesOfWord(t.text);
+    // an article inside the gap that opens a noun phrase of its own ("Sinner
+    // won his first Wimbledon title": a verb came before it), not after a
+    // preposition or a conjunction (« le ministre de l'Intérieur »); one that
+    // opens the gap is the caller's (JoinedNames: « X et | son homologue Y »)
+    if (!inside_name && (m & Bit(Lex::DETERMINER)) && !(m & Bit(Lex::PREPOSITION)) && !after_preposition &&
+        &t != &between.front())
+      return false;
+    after_preposition = !inside_name && (m & (Bit(Lex::PREPOSITION) | Bit(Lex::CONJUNCTION)));
     if (inside_name || (m & (Bit(Lex::PREPOSITION) | Bit(Lex::DETERMINER)))) continue;
     constexpr LexMask kVerbOrStop = Bit(Lex::STOPWORD) | Bit(Lex::AUX) | Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PP) |
                                     Bit(Lex::CUE_FIN);
