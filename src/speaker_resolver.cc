@@ -1262,8 +1262,8 @@ int SpeakerResolver::ExpandToFullest(int entity, size_t pos) const {
 
 Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const {
   // "Part of the judge's statement reads", « Une partie du communiqué dit »:
-  // a part of something is said by whoever said the whole (a closed class of
-  // words, then "of" / « de »)
+  // a part of something is said by whoever said the whole (a PARTITIVE word,
+  // then "of" / « de »)
   if (const std::string_view head = phrase.substr(0, 48);
       head.find(" of ") != std::string_view::npos || head.find(" from ") != std::string_view::npos ||
       head.find(" d") != std::string_view::npos) {  // (« de », « du », « des », « d' »: a cheap first test)
@@ -1275,10 +1275,7 @@ Mention SpeakerResolver::PickMention(std::string_view phrase, size_t pos) const 
     size_t i = !t.empty() && words_.IsWord(Lex::DETERMINER, t[0].text) ? 1 : 0;
     if (i + 1 < t.size()) {
       const std::string w = Fold(t[i].text), of = Fold(t[i + 1].text);
-      static const char* const kParts[] = {"part", "parts", "some", "much", "most", "excerpt", "excerpts",
-                                           "extract", "extracts", "partie", "parties", "extrait", "extraits",
-                                           "passage", "passages"};
-      const bool part = std::any_of(std::begin(kParts), std::end(kParts), [&](const char* k) { return w == k; });
+      const bool part = words_.HasWord("PARTITIVE", w);
       const bool of_word = of == "of" || of == "from" || of == "de" || of == "du" || of == "des" || of == "d'";
       if (part && of_word && i + 2 < t.size()) {
         const size_t cut = of == "du" || of == "des" ? t[i + 1].begin : t[i + 2].begin;
@@ -2102,6 +2099,16 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           break;
         }
       }
+      // « le Premier ministre » is not « la ministre du Travail Catherine
+      // Vautrin », "the deputy mayor" not the mayor, « l'avocat général » not
+      // any lawyer: a word of the description that makes the title another
+      // office (RANK_WORD) must describe the entity too (its description or name)
+      auto another_office = [&](const Entity& e) {
+        return std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+          return words_.HasWord(Lex::RANK_WORD, w) && std::find(e.desc.begin(), e.desc.end(), w) == e.desc.end() &&
+                 std::find(e.tokens.begin(), e.tokens.end(), w) == e.tokens.end();
+        });
+      };
       auto lo = FirstNameFrom(m.pos > 20000 ? m.pos - 20000 : 0);
       for (auto it = lo; it != names_.end(); ++it) {
         const NameSpan& n = *it;
@@ -2121,13 +2128,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
               return std::find(words.begin(), words.end(), d) != words.end();
             }))
           hit = false;
-        // « le Premier ministre » is not « la ministre du Travail Catherine
-        // Vautrin », nor "the deputy mayor" the mayor: a word that makes the
-        // title another office (RANK_WORD) must describe them too
-        if (hit && std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-              return words_.HasWord(Lex::RANK_WORD, w) && !describes(w);
-            }))
-          hit = false;
+        if (hit && another_office(e)) hit = false;
         for (const auto& title : titles)
           if (std::all_of(title.begin(), title.end(), describes)) hit = true;
         if (hit && n.begin >= best_pos) { best = n.entity; best_pos = n.begin; }
@@ -2269,12 +2270,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
           // (a one-word name of unknown sex is too weak for a gendered description)
           if (g != Gender::kUnknown && c.gender == Gender::kUnknown && e.tokens.size() < 2) continue;
           if ((titled(e) || delegate) && !described(e)) continue;
-          // « l'avocat général » is not any lawyer: a word that makes the
-          // title another office (RANK_WORD) must describe them too
-          if (std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-                return words_.HasWord(Lex::RANK_WORD, w) && std::find(e.desc.begin(), e.desc.end(), w) == e.desc.end();
-              }))
-            continue;
+          if (another_office(e)) continue;
           s.name = c.name;
           s.kind = c.kind;
           s.entity = c.entity;
