@@ -2109,6 +2109,11 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
                  std::find(e.tokens.begin(), e.tokens.end(), w) == e.tokens.end();
         });
       };
+      auto subject_at = [&](size_t pos) {
+        return std::any_of(salient_.begin(), salient_.end(), [&](const Salient& c) { return c.pos == pos && c.subject; });
+      };
+      int org_subject = -1;
+      size_t org_subject_pos = 0;
       auto lo = FirstNameFrom(m.pos > 20000 ? m.pos - 20000 : 0);
       for (auto it = lo; it != names_.end(); ++it) {
         const NameSpan& n = *it;
@@ -2132,6 +2137,15 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         for (const auto& title : titles)
           if (std::all_of(title.begin(), title.end(), describes)) hit = true;
         if (hit && n.begin >= best_pos) { best = n.entity; best_pos = n.begin; }
+        if (hit && e.kind == "organisation" && subject_at(n.begin)) { org_subject = n.entity; org_subject_pos = n.begin; }
+      }
+      // "The European Central Bank kept rates … analysts at Deutsche Bank …
+      // the bank said": of the organisations the description fits, the
+      // latest in subject position before one named since in another role
+      if (best >= 0 && org_subject >= 0 && org_subject != best && entities_[best].kind == "organisation" &&
+          !subject_at(best_pos)) {
+        best = org_subject;
+        best_pos = org_subject_pos;
       }
       if (best >= 0) {
         int full = ExpandToFullest(best, best_pos);
