@@ -473,9 +473,11 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
            (fold_of(k + 1) == "of" && (m & (Bit(Lex::TITLE) | Bit(Lex::ORG_WORD))))) &&
           gap_ok(k + 1) && gap_ok(k + 2))
         next_upper = true;
-      // a known seat of power is a name wherever it stands ("Moscou a dénoncé")
+      // a known seat of power is a name wherever it stands ("Moscou a dénoncé"),
+      // and so is a word of two capitalised parts shaped like an organisation's
+      // name (« Météo-France a maintenu », "Air-India said")
       if (!next_upper && !seen_mid_caps(f) && !AllCaps(toks[k].text) && !(m & Bit(Lex::PLACE)) &&
-          !subject_with_appositive(k)) {
+          !subject_with_appositive(k) && !HyphenatedOrganisation(toks[k].text)) {
         bool poss = false;
         const std::string_view stripped = StripPossessive(toks[k].text, &poss);
         if (!poss || !seen_mid_caps(Fold(stripped))) return false;
