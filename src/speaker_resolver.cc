@@ -249,11 +249,28 @@ Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) 
   return s;
 }
 
+bool SpeakerResolver::DefiniteBefore(size_t pos) const {
+  const size_t from = pos > 40 ? pos - 40 : 0;
+  auto toks = Tokenize(text_.substr(from, pos - from), from);
+  for (size_t skipped = 0; !toks.empty() && toks.back().end + 2 >= pos; toks.pop_back(), ++skipped) {
+    const Token& t = toks.back();
+    // (an elided article keeps its apostrophe: the text was cut right after it)
+    const std::string_view gap = TrimSpaces(text_.substr(t.end, pos - t.end));
+    if (!gap.empty() && gap != "'" && gap != "\xE2\x80\x99") return false;  // punctuation between
+    const LexMask c = words_.ClassesOfWord(text_.substr(t.begin, t.end - t.begin + gap.size()));
+    if (c & Bit(Lex::DETERMINER)) return !(c & Bit(Lex::INDEFINITE));
+    if (skipped == 2 || t.upper || (c & (Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) | kPronounClasses))) return false;
+    pos = t.begin;
+  }
+  return false;
+}
+
 bool SpeakerResolver::Demonym(const std::string& folded) const {
   // (in English "Germans" is a plural and "the French", "the British", "the
   // Chinese" a people; « le Français » is one man)
-  if (words_.lang() == "en" && (folded.ends_with('s') || folded.ends_with("ch") || folded.ends_with("sh") ||
-                                folded.ends_with("ese")))
+  // ("Czech" is a noun too: "the Czech said")
+  if (words_.lang() == "en" && (folded.ends_with('s') || (folded.ends_with("ch") && folded != "czech") ||
+                                folded.ends_with("sh") || folded.ends_with("ese")))
     return false;
   if (folded.size() < 4 || folded.find(' ') != std::string::npos ||
       !words_.HasWord(Lex::COUNTRY, folded) || words_.HasWord(Lex::PLACE, folded))
@@ -1786,14 +1803,12 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       return s;
     case Mention::kName: {
       // "the German said", « l'Espagnol a ajouté »: a national, not a name
+      // (also after an age or a lower-case adjective: "the 33-year-old Czech",
+      // « le jeune Français »)
       if (m.pair < 0 && entities_[m.entity].tokens.size() == 1 &&
-          (Demonym(entities_[m.entity].tokens[0]) || Gentile(entities_[m.entity].name))) {
-        std::string_view before = TrimSpaces(text_.substr(m.pos > 8 ? m.pos - 8 : 0, m.pos > 8 ? 8 : m.pos));
-        const size_t sp = before.find_last_of(" \n");
-        if (sp != std::string_view::npos) before = before.substr(sp + 1);
-        if (!before.empty() && words_.IsWord(Lex::DETERMINER, before) && !words_.IsWord(Lex::INDEFINITE, before))
-          if (Speaker n = NationalBefore(m.pos, entities_[m.entity].tokens[0]); !n.name.empty()) return n;
-      }
+          (Demonym(entities_[m.entity].tokens[0]) || Gentile(entities_[m.entity].name)) &&
+          DefiniteBefore(m.pos))
+        if (Speaker n = NationalBefore(m.pos, entities_[m.entity].tokens[0]); !n.name.empty()) return n;
       int full = ExpandToFullest(m.entity, m.pos);
       const Entity& e = entities_[full];
       s.name = e.name;

@@ -151,6 +151,9 @@ class SpeakerResolver {
   // nor a relay's (« Le Parisien »), nor a country's national (Demonym).
   bool Gentile(std::string_view name) const;  // the word as written
   bool Demonym(const std::string& folded) const;
+  // Whether a definite determiner stands right before `pos`, maybe with one
+  // or two lower-case words between ("the 33-year-old", « le jeune »).
+  bool DefiniteBefore(size_t pos) const;
   // « Le Maire » (the words `dt` of a description, all capitalised) with «
   // Bruno Le Maire » in the article: the one person whose name they end; no
   // one when none or two.
