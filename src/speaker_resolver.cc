@@ -1026,6 +1026,19 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (entities_[phrase].kind == "person") entities_[phrase].kind = "organisation";
     spelled_out_.push_back({acr_entity, phrase});
   }
+  // A name an acronym abbreviates by its initials elsewhere ("L'Olympique de
+  // Marseille … l'OM") is an organisation's, unless it opens with a given
+  // name ("Andrés Manuel López Obrador … AMLO").
+  for (size_t i = 0; i < entities_.size(); ++i) {
+    if (entities_[i].tokens.size() != 1 || entities_[i].name.size() < 2 || !AllCaps(entities_[i].name)) continue;
+    for (int j : FullerForms(static_cast<int>(i))) {
+      Entity& e = entities_[j];
+      if (e.kind != "person" || e.tokens.size() < 2 || e.gender != Gender::kUnknown ||
+          (words_.Classes(e.tokens[0]) & (Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE))))
+        continue;
+      e.kind = "organisation";
+    }
+  }
 
   // Each sentence's subject: its first name not after a preposition (moved on
   // over modifiers: "Florida Department of Transportation official Troy
