@@ -741,16 +741,28 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
         // « X a jugé « A » et a demandé « B » », "X called it "A" and urged
         // "B"": a second verb joined by a conjunction shares the subject of
         // the quote before it in the sentence
-        if (c.mention.type == Mention::kNone && r.scope == RuleScope::kBefore && qi > 0 &&
-            work[qi - 1].attributed && work[qi - 1].sent_b == w.sent_b &&
-            work[qi - 1].best.mention.type != Mention::kNone) {
+        // (with no such quote, the subject that opens the sentence: "Minister
+        // Ahmet Kaya hailed the vote as "a victory" and said the law would
+        // help police "stay ahead"")
+        if (c.mention.type == Mention::kNone && r.scope == RuleScope::kBefore) {
           const auto st = Tokenize(sp);
           const bool joined =
               !st.empty() && ps.IsWord(Lex::CONJUNCTION, st[0].text) &&
               std::all_of(st.begin() + 1, st.end(), [&](const Token& t) {
                 return (ps.ClassesOfWord(t.text) & (Bit(Lex::ADVERB) | Bit(Lex::CLITIC) | Bit(Lex::CONJUNCTION))) != 0;
               });
-          if (joined) c.mention = work[qi - 1].best.mention;
+          if (joined && qi > 0 && work[qi - 1].attributed && work[qi - 1].sent_b == w.sent_b &&
+              work[qi - 1].best.mention.type != Mention::kNone) {
+            c.mention = work[qi - 1].best.mention;
+          } else if (joined) {
+            const size_t at = static_cast<size_t>(sp.data() - text.data());
+            if (const Speaker subj = resolver.SubjectBefore(w.sent_b, at); subj.entity >= 0) {
+              c.mention.type = Mention::kName;
+              c.mention.entity = subj.entity;
+              c.mention.text = subj.name;
+              c.mention.pos = w.sent_b;
+            }
+          }
         }
         // "Znak.com reported its source said "..."": reported speech inside
         // reported speech; the inner speaker said it, the outer one relayed it.

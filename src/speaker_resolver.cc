@@ -530,8 +530,12 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         const bool governed = start > 0 && (mask_of(start - 1) & (Bit(Lex::PREPOSITION) | Bit(Lex::DETERMINER)));
         size_t proper = start;  // the run's first word after its titles
         while (proper < end && (mask_of(proper) & Bit(Lex::TITLE))) ++proper;
+        // (a title right after an article is a complement's noun: « le
+        // ministre de la Justice Éric Dupond-Moretti »)
+        const bool title_noun = end - 1 == start && start > 0 && (mask_of(start - 1) & Bit(Lex::DETERMINER));
         if (given && !prev_given &&
-            (acronym || (fp.size() >= 4 && !(mask_of(end - 1) & Bit(Lex::TITLE)) && (governed || end - proper >= 2))))
+            (acronym || (fp.size() >= 4 && (!(mask_of(end - 1) & Bit(Lex::TITLE)) || title_noun) &&
+                         (governed || end - proper >= 2))))
           break;
         // "L'attaquant du PSG Kylian Mbappé": an acronym alone in a complement
         // before a name of two words is the complement
@@ -931,6 +935,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
         if (m & Bit(Lex::PREPOSITION)) { after_prep = true; break; }
         // "du président José Ramón Bauzà": a title between counts as a determiner
         if (!(m & (Bit(Lex::DETERMINER) | Bit(Lex::TITLE)))) break;
+        // ... but not a capitalised one after an article that completes a
+        // title (« le ministre de la Justice Éric Dupond-Moretti »: the name
+        // stands beside « le ministre », « la Justice » is the ministry)
+        if (p == start && (m & Bit(Lex::TITLE)) && toks[p - 1].upper && p >= 4 &&
+            (mask_of(p - 2) & Bit(Lex::DETERMINER)) && (mask_of(p - 3) & Bit(Lex::PREPOSITION)) &&
+            (mask_of(p - 4) & Bit(Lex::TITLE)))
+          break;
         --p;
       }
       if (p > 0 && !after_prep) {
