@@ -885,7 +885,13 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           if (size_t c = lead.rfind(sep); c != std::string_view::npos) lead = lead.substr(c + sep.size());
         std::string_view trimmed = TrimSpaces(lead);
         size_t comma = trimmed.find(',');
-        if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200) {
+        // (not a quotation that opens the sentence: « « Le monde … », a
+        // prévenu la directrice, Inger Andersen » made her a man by « Le »)
+        const bool quoted = trimmed.find_first_of("\"") != std::string_view::npos ||
+                            trimmed.find("\xC2\xAB") != std::string_view::npos ||
+                            trimmed.find("\xE2\x80\x9C") != std::string_view::npos;
+        if (!trimmed.empty() && trimmed.back() == ',' && comma != std::string_view::npos && lead.size() < 200 &&
+            !quoted) {
           auto ft = Tokenize(trimmed.substr(0, comma));
           if (!ft.empty() && words_.IsWord(Lex::DETERMINER, ft[0].text)) {
             for (auto& w : ContentWords(trimmed.substr(0, comma))) desc.push_back(w);
@@ -1929,6 +1935,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person" &&
             !(c.subject && MaybeOrganisation(c.entity, c.pos)))
           continue;  // "it"
+
         if (c.unnamed) return Speaker();  // the one the article does not name
         taken_at = c.pos;
         s.name = c.name;
