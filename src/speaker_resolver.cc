@@ -2293,14 +2293,17 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
             StripPossessive(t.text, &poss);
             return t.upper || poss || (words_.ClassesOfWord(t.text) & (Bit(Lex::PREPOSITION) | Bit(Lex::DETERMINER)));
           });
+      // (a French indefinite article too, which INDEFINITE leaves out so that
+      // « un ancien guide touristique » is kept as written: « un
+      // manifestant » is someone new, not the person named before)
+      const std::string d0 = dt.empty() ? "" : Fold(dt[0].text);
       if (!words.empty() && !proper && (dt.size() == 2 || lower_complement) &&
-          words_.IsWord(Lex::DETERMINER, dt[0].text) &&
-          !words_.IsWord(Lex::INDEFINITE, dt[0].text) &&
+          words_.IsWord(Lex::DETERMINER, dt[0].text) && !words_.IsWord(Lex::INDEFINITE, dt[0].text) &&
+          !(words_.lang() == "fr" && (d0 == "un" || d0 == "une")) &&
           std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
           })) {
         Gender g = Gender::kUnknown;
-        std::string d0 = Fold(dt[0].text);
         if (d0 == "la" || d0 == "une") g = Gender::kFemale;
         else if (d0 == "le" || d0 == "un") g = Gender::kMale;
         else g = GenderOfWords(dt[1].text);  // by the noun: « l'actrice », "the spokeswoman"
