@@ -962,11 +962,12 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           }
         }
         // speaker_head: "La question reste entière : « ... »" names no speaker
-        if (r.speaker_head && c.mention.type == Mention::kDescription) {
+        if ((r.speaker_head || !r.speaker_not.empty()) && c.mention.type == Mention::kDescription) {
           auto dt = Tokenize(c.mention.text);
           size_t i = 0;
           while (i < dt.size() && ps.IsWord(Lex::DETERMINER, dt[i].text)) ++i;
-          if (i < dt.size() && !(ps.ClassesOfWord(dt[i].text) & r.speaker_head)) continue;
+          if (r.speaker_head && i < dt.size() && !(ps.ClassesOfWord(dt[i].text) & r.speaker_head)) continue;
+          if (!r.speaker_not.empty() && i < dt.size() && ps.HasWord(r.speaker_not, Fold(dt[i].text))) continue;
         }
         c.speaker = resolver.Resolve(c.mention);
       }

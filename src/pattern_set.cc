@@ -713,8 +713,13 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         if (val.empty() || *end || m < 1) return InvalidArgument(where + ": max_speaker must be a positive integer");
         p.rule.max_speaker = static_cast<int>(m);
       } else if (key == "unless") {
-        if (val.empty()) return InvalidArgument(where + ": unless needs a lexicon name");
+        if (val.empty() || !ps->lexicon_.count(val))
+          return InvalidArgument(where + ": unless needs the name of a lexicon (lexicon/NAME.txt)");
         p.rule.unless = val;
+      } else if (key == "speaker_not") {
+        if (val.empty() || !ps->lexicon_.count(val))
+          return InvalidArgument(where + ": speaker_not needs the name of a lexicon (lexicon/NAME.txt)");
+        p.rule.speaker_not = val;
       } else if (key == "speaker_head") {
         // LEX|LEX...: a description found by the rule must have its head in one
         std::string_view rest = val;
@@ -735,7 +740,7 @@ Result<std::unique_ptr<PatternSet>> PatternSet::Load(
         if (p.re.empty()) p.re_line = static_cast<int>(n + 1);
         p.re += val;
       } else {
-        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, max_speaker, unless, speaker_head, re)");
+        return InvalidArgument(where + ": unknown key '" + key + "' (rule, scope, confidence, max_words, max_speaker, unless, speaker_not, speaker_head, re)");
       }
     }
     for (auto& p : pending) {

@@ -22,6 +22,8 @@
 //                          max_speaker 80 means "[^,]{1,80}?", whose copies of
 //                          the body RE2 would run when it looks for groups)
 //       unless LEXICON     (optional) not when the match holds a word of LEXICON
+//       speaker_not LEXICON (optional) not when the description found as
+//                          speaker has its head word in LEXICON
 //       re REGEX           RE2 syntax with {MACRO}s; several `re` lines join
 //                          with no separator (for long patterns)
 //     `before` rules match the text left of the quote and must end at it ($);
@@ -110,6 +112,10 @@ struct Rule {
   int max_words = 0;      // applies only to quotes of at most this many words; 0: any
   int max_speaker = 0;    // the speaker group's most code points (MatchRule); 0: any
   std::string unless;     // lexicon: the rule does not apply when its match holds one of its words
+  // lexicon: the rule does not apply when the description it finds as
+  // speaker has its head word (the first after its articles) in it
+  // (« Selon des propos rapportés par Le Figaro, X a dit »: words, no one)
+  std::string speaker_not;
   // Lexicons (bits of Lex, 0: any): a description the rule finds as speaker
   // must have its head word in one ("Le ministre :", not "La question reste
   // entière :"); names and pronouns always do.

@@ -191,6 +191,16 @@ TEST_CASE("a broken rule file is an error naming the file and line", "[rules]") 
   CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:2"));
   CHECK_THAT(ps.status().message(), Catch::Contains("unknown lexicon 'NO_SUCH_LEXICON'"));
 
+  // a lexicon named by unless or speaker_not must exist: a typo would make the
+  // rule's veto silently never apply
+  for (const char* key : {"unless", "speaker_not"}) {
+    std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\n" << key << " NO_SUCH_LEXICON\nre (?P<speaker>a) (?P<cue>b)\n";
+    ps = PatternSet::Load(tmp.string(), "xx");
+    REQUIRE_FALSE(ps.ok());
+    CHECK_THAT(ps.status().message(), Catch::Contains("bad.rules:2"));
+    CHECK_THAT(ps.status().message(), Catch::Contains(std::string(key) + " needs the name of a lexicon"));
+  }
+
   std::ofstream(tmp / "xx" / "bad.rules") << "rule xx.one\nmax_speaker 0\nre (?P<speaker>a) (?P<cue>b)\n";
   ps = PatternSet::Load(tmp.string(), "xx");
   REQUIRE_FALSE(ps.ok());
