@@ -2300,9 +2300,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       if (!words.empty() && !proper && (dt.size() == 2 || lower_complement) &&
           words_.IsWord(Lex::DETERMINER, dt[0].text) && !words_.IsWord(Lex::INDEFINITE, dt[0].text) &&
           !(words_.lang() == "fr" && (d0 == "un" || d0 == "une")) &&
-          std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+          (!titles.empty() || std::any_of(words.begin(), words.end(), [&](const std::string& w) {
             return words_.HasWord(Lex::TITLE, w) || words_.HasWord(Lex::PERSON_NOUN, w);
-          })) {
+          }))) {
         Gender g = Gender::kUnknown;
         if (d0 == "la" || d0 == "une") g = Gender::kFemale;
         else if (d0 == "le" || d0 == "un") g = Gender::kMale;
