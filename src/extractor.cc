@@ -695,8 +695,11 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
           // "...in our prayers." President Duda remarked, "Today ...": after a quote
           // that ends its sentence, a subject and verb that go on (to another
           // quote, or to reported speech) open the next sentence, not an incise.
+          // (a verb before its subject is an incise whatever follows: ""…?"
+          // asked Grace Wanjiru, a nurse at the city's main hospital")
           std::string_view inner = TrimSpaces(text.substr(q.begin, q.end - q.begin));
-          if (!inner.empty() && (inner.back() == '.' || inner.back() == '!' || inner.back() == '?')) {
+          const bool inverted = r.cue_group && g[r.cue_group].data() && g[r.cue_group].data() < sp.data();
+          if (!inverted && !inner.empty() && (inner.back() == '.' || inner.back() == '!' || inner.back() == '?')) {
             size_t rest_b = static_cast<size_t>(g[0].data() - ctx.data()) + g[0].size();
             std::string_view rest = ctx.substr(std::min(rest_b, ctx.size()));
             rest = rest.substr(0, rest.find_first_of(".!?\n"));
