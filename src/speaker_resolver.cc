@@ -249,6 +249,37 @@ Speaker SpeakerResolver::NationalBefore(size_t pos, const std::string& demonym) 
   return s;
 }
 
+Speaker SpeakerResolver::NamedInRelative(size_t end) const {
+  Speaker s;
+  if (end >= text_.size()) return s;
+  const std::string_view rest = text_.substr(end, std::min<size_t>(160, text_.size() - end));
+  const auto rt = Tokenize(rest, end);
+  // ", who …" / « , qui … » right after the description
+  if (rt.empty() || TrimSpaces(text_.substr(end, rt[0].begin - end)) != "," ||
+      !(words_.ClassesOfWord(rt[0].text) & (Bit(Lex::RELATIVE_PERSON) | Bit(Lex::RELATIVE))))
+    return s;
+  // a naming word in the clause ("gave only her first name", « n'a donné que
+  // son prénom »), then a name right after it: ", Esther", " as Sanne"
+  for (size_t k = 1; k < rt.size() && k <= 10; ++k) {
+    const std::string_view gap = text_.substr(rt[k - 1].end, rt[k].begin - rt[k - 1].end);
+    if (gap.find_first_of(".;:!?\n\"") != std::string_view::npos) return s;
+    if (!(words_.ClassesOfWord(rt[k].text) & Bit(Lex::NAMING))) continue;
+    for (auto n = FirstNameFrom(rt[k].end); n != names_.end() && n->begin < rt[k].end + 24; ++n) {
+      const std::string_view between = TrimSpaces(text_.substr(rt[k].end, n->begin - rt[k].end));
+      if (!between.empty() && between != "," && between != "as" && between != "only as" && between != ":") continue;
+      const Entity& e = entities_[ExpandToFullest(n->entity, n->begin)];
+      if (e.kind != "person") return s;
+      s.name = e.name;
+      s.kind = e.kind;
+      s.entity = ExpandToFullest(n->entity, n->begin);
+      s.confidence = 0.6;
+      return s;
+    }
+    return s;
+  }
+  return s;
+}
+
 bool SpeakerResolver::DefiniteBefore(size_t pos) const {
   const size_t from = pos > 40 ? pos - 40 : 0;
   auto toks = Tokenize(text_.substr(from, pos - from), from);
@@ -1131,6 +1162,16 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
           Salient x{toks[k0].begin, -1, "", "person", GenderOfWords(toks[k].text)};
           x.unnamed = true;
           x.subject = true;
+          // ... unless a relative clause names them ("A witness, who gave
+          // her name only as Sanne, described …"): that person, of the sex an
+          // English possessive there gives (a French one agrees with the noun)
+          if (const Speaker n = NamedInRelative(toks[k].end); n.entity >= 0) {
+            Entity& e = entities_[n.entity];
+            if (e.gender == Gender::kUnknown && words_.lang() == "en")
+              e.gender = GenderOfWords(text_.substr(toks[k].end, std::min<size_t>(60, text_.size() - toks[k].end)));
+            x = Salient{toks[k0].begin, n.entity, n.name, n.kind, e.gender};
+            x.subject = true;
+          }
           salient_.push_back(x);
           break;
         }
@@ -2085,6 +2126,9 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       // What is left: no one named before. An indefinite description is no
       // one at all; any other is the description itself.
       auto as_written = [&]() -> Speaker {
+        // "one mother, who gave only her first name, Esther": the name its
+        // relative clause gives
+        if (Speaker n = NamedInRelative(m.pos + m.text.size()); !n.name.empty()) return n;
         // An indefinite description ("un porte-parole", "One of the victims",
         // "A source within the ministry") does not name anyone: unknown.
         size_t i0 = 0;

@@ -154,6 +154,10 @@ class SpeakerResolver {
   // Whether a definite determiner stands right before `pos`, maybe with one
   // or two lower-case words between ("the 33-year-old", « le jeune »).
   bool DefiniteBefore(size_t pos) const;
+  // The person a relative clause right after a description at `end` names
+  // (", who gave only her first name, Esther", « , qui n'a donné que son
+  // prénom, Esther »), or no one.
+  Speaker NamedInRelative(size_t end) const;
   // « Le Maire » (the words `dt` of a description, all capitalised) with «
   // Bruno Le Maire » in the article: the one person whose name they end; no
   // one when none or two.
