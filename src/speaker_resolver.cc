@@ -2565,8 +2565,12 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
   constexpr LexMask kVerb = Bit(Lex::AUX) | Bit(Lex::COPULA) | Bit(Lex::CUE_FIN) | Bit(Lex::CUE_FIN_AFTER) |
                             Bit(Lex::CUE_PAST) | Bit(Lex::CUE_PRES) | Bit(Lex::CUE_PP) | Bit(Lex::CLITIC) |
                             Bit(Lex::RELATIVE);
-  // the head nouns looked for: of persons, or of organisations
-  const LexMask kPerson = organisation ? Bit(Lex::ORG_WORD) : Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN);
+  // the head nouns looked for: of persons, or of organisations (and of
+  // organisations in the plural too for a group: « Les syndicats … s'inquiètent.
+  // « … », écrivent-ils »)
+  const LexMask kPerson = organisation ? Bit(Lex::ORG_WORD)
+                          : plural     ? Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN) | Bit(Lex::ORG_WORD)
+                                       : Bit(Lex::TITLE) | Bit(Lex::PERSON_NOUN);
   auto it = std::upper_bound(sentence_starts_.begin(), sentence_starts_.end(), pos);
   int paragraphs = 0;  // paragraph breaks crossed
   for (int back = 0; back < 3 && it != sentence_starts_.begin(); ++back) {
@@ -2656,7 +2660,9 @@ Speaker SpeakerResolver::DescriptionSubject(size_t pos, Gender gender, bool plur
         (words_.ClassesOfWord(toks[last_person + 1].text) & (Bit(Lex::NAME_CONNECTOR) | Bit(Lex::PREPOSITION)))) {
       for (size_t j = last_person + 1; j < toks.size() && j <= last_person + kComplement; ++j) {
         if (!TrimSpaces(head.substr(toks[j - 1].end, toks[j].begin - toks[j - 1].end)).empty()) break;
-        if (words_.ClassesOfWord(toks[j].text) & (kVerb & ~Bit(Lex::CLITIC))) break;
+        const LexMask cj = words_.ClassesOfWord(toks[j].text);
+        // (a clitic that is no article opens the verb: « s'inquiètent »)
+        if ((cj & (kVerb & ~Bit(Lex::CLITIC))) || ((cj & Bit(Lex::CLITIC)) && !(cj & Bit(Lex::DETERMINER)))) break;
         end = toks[j].end;
       }
     }
