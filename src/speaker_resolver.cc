@@ -1505,6 +1505,45 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
     m.entity = n->entity;
     return m;
   };
+  // "Paris, Londres et Berlin ont dénoncé", "France, Germany, and Britain
+  // said": a list of names set off by commas, its last joined by a
+  // conjunction, speaks together ("Paris; Londres; Berlin")
+  if (segs.size() - first >= 2 && segs.size() - first <= 5) {
+    std::vector<const NameSpan*> list;
+    bool ok = true;
+    for (size_t k = first; k < segs.size() && ok; ++k) {
+      const std::string_view seg = TrimSpaces(text_.substr(segs[k].first, segs[k].second - segs[k].first));
+      const size_t seg_b = static_cast<size_t>(seg.data() - text_.data()), seg_e = seg_b + seg.size();
+      const auto in = names_in(seg_b, seg_e, false);
+      if (k + 1 < segs.size()) {  // a name alone
+        ok = in.size() == 1 && in[0]->begin == seg_b && in[0]->end == seg_e;
+        if (ok) list.push_back(in[0]);
+      } else if (in.size() == 1 && in[0]->end == seg_e) {  // "and Berlin" (after a serial comma)
+        const auto lead = Tokenize(text_.substr(seg_b, in[0]->begin - seg_b));
+        ok = lead.size() == 1 && words_.IsWord(Lex::CONJUNCTION, lead[0].text);
+        if (ok) list.push_back(in[0]);
+      } else if (in.size() == 2 && in[0]->begin == seg_b && in[1]->end == seg_e && JoinedNames(*in[0], *in[1])) {
+        list.push_back(in[0]);  // "London and Berlin"
+        list.push_back(in[1]);
+      } else {
+        ok = false;
+      }
+    }
+    std::vector<int> full;
+    for (const NameSpan* n : list) full.push_back(ExpandToFullest(n->entity, n->begin));
+    std::sort(full.begin(), full.end());
+    if (ok && list.size() >= 3 && std::adjacent_find(full.begin(), full.end()) == full.end()) {
+      m.type = Mention::kName;
+      m.entity = list.front()->entity;
+      m.pos = list.front()->begin;
+      m.text = std::string(text_.substr(m.pos, list.back()->end - m.pos));
+      for (size_t i = 1; i + 1 < list.size(); ++i) m.between.push_back({list[i]->entity, list[i]->begin});
+      m.pair = list.back()->entity;
+      m.pair_pos = list.back()->begin;
+      m.plural = true;
+      return m;
+    }
+  }
   // "Bernard Bonnet, le successeur de Claude Erignac, qui lui avait rétorqué":
   // a relative pronoun right before the verb hangs on the name before it,
   // over an appositive.
@@ -1889,6 +1928,7 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       s.entity = full;
       s.confidence = full == m.entity && e.tokens.size() == 1 && e.kind == "person" ? 0.8 : 0.95;
       if (m.pair >= 0) {  // "A; B", as the annotation writes two speakers
+        for (const auto& [entity, at] : m.between) s.name += "; " + entities_[ExpandToFullest(entity, at)].name;
         s.name += "; " + entities_[ExpandToFullest(m.pair, m.pair_pos)].name;
         s.kind = "group";
         s.entity = -1;

@@ -36,6 +36,9 @@ struct Mention {
   int entity = -1;   // for kName: index of the name entity
   int pair = -1;     // for kName: a second name joined by a conjunction ("A and B said"), or -1
   size_t pair_pos = 0;
+  // for kName with a pair: the names between the first and the pair in a
+  // list ("Paris, London and Berlin said": London), with their positions
+  std::vector<std::pair<int, size_t>> between;
   bool plural = false;
   Gender gender = Gender::kUnknown;
   // for kDescription: the article keeps the one described unnamed ("The
