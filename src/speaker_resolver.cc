@@ -2016,7 +2016,6 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
         if (!m.plural && m.gender == Gender::kUnknown && c.kind == "person" &&
             !(c.subject && MaybeOrganisation(c.entity, c.pos)))
           continue;  // "it"
-
         if (c.unnamed) return Speaker();  // the one the article does not name
         taken_at = c.pos;
         s.name = c.name;
@@ -2367,7 +2366,8 @@ Speaker SpeakerResolver::Resolve(const Mention& m) const {
       }
       // "l'expert", "the judge", "le Président-candidat": a short definite
       // description of a person refers to the person last in subject position
-      // (or speaking) nearby, of a compatible gender.
+      // (or speaking) nearby, of a compatible gender; so does one DESC_SYNONYM
+      // makes another name for a title (« la comédienne », « le patron »).
       // (or longer, with lower-case modifiers only: « le technicien espagnol »,
       // "the former tennis champion"; no complement: "the minister for
       // health", "the charity's chief executive" may be anyone)
