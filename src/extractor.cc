@@ -566,6 +566,14 @@ void Extractor::ExtractRange(std::string_view text, size_t base, size_t base_cp,
                               Bit(Lex::CUE_PAST) | Bit(Lex::REPORT_CUE) | Bit(Lex::DETERMINER);
     while (!bt.empty() && (ps.ClassesOfWord(bt.back().text) & kLink)) bt.pop_back();
     if (bt.empty() || bt.size() > 6) return Mention();
+    // « l'agence officielle » SANA, "the broadcaster" NOS: words that only say
+    // what kind of relay it is are no one (« Selon l'agence Reuters, » is as
+    // « Selon Reuters, »)
+    {
+      size_t i = 0;
+      while (i < bt.size() && ps.IsWord(Lex::DETERMINER, bt[i].text)) ++i;
+      if (i < bt.size() && ps.IsWord(Lex::MEDIA_WORD, bt[i].text)) return Mention();
+    }
     if (!std::any_of(bt.begin(), bt.end(), [&](const Token& t) {
           return t.text.size() >= 3 &&
                  !(ps.ClassesOfWord(t.text) & (Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD)));
