@@ -1074,6 +1074,27 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
     if (entities_[phrase].kind == "person") entities_[phrase].kind = "organisation";
     spelled_out_.push_back({acr_entity, phrase});
   }
+  // "Sarah and Tom Whitaker", « Marie et Pierre Dupont »: a given name alone
+  // joined to a given name and surname shares the surname (Sarah Whitaker)
+  for (size_t i = 0; i + 1 < names_.size(); ++i) {
+    const NameSpan& a = names_[i];
+    const NameSpan& b = names_[i + 1];
+    const Entity& ea = entities_[a.entity];
+    const Entity& eb = entities_[b.entity];
+    constexpr LexMask kGiven = Bit(Lex::FIRST_MALE) | Bit(Lex::FIRST_FEMALE);
+    if (ea.tokens.size() != 1 || eb.tokens.size() != 2 || a.name_begin != a.begin || ea.kind != "person" ||
+        eb.kind != "person" || !(words_.Classes(ea.tokens[0]) & kGiven) || !(words_.Classes(eb.tokens[0]) & kGiven))
+      continue;
+    const auto gt = Tokenize(text_.substr(a.end, b.name_begin - a.end));
+    if (gt.size() != 1 || !words_.IsWord(Lex::CONJUNCTION, gt[0].text) ||
+        text_.substr(a.end, b.name_begin - a.end).find_first_of(",;:.\n") != std::string_view::npos)
+      continue;
+    const std::string_view full_b = text_.substr(b.name_begin, b.end - b.name_begin);
+    const size_t space = full_b.find_last_of(' ');
+    if (space == std::string_view::npos) continue;
+    const std::vector<std::string_view> words{text_.substr(a.begin, a.end - a.begin), full_b.substr(space + 1)};
+    names_[i].entity = AddEntity(words, {ea.tokens[0], eb.tokens[1]}, a.begin);
+  }
   // A name an acronym abbreviates by its initials elsewhere ("L'Olympique de
   // Marseille … l'OM") is an organisation's, unless it opens with a given
   // name ("Andrés Manuel López Obrador … AMLO").
