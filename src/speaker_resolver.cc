@@ -1634,19 +1634,40 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
   // An appositive that is exactly a person's name names the one the segment
   // before describes: "Daily Xtra's editorial director, Rachel Giese," /
   // "University of California, San Diego's chancellor, Pradeep Khosla".
+  // (or two persons' names joined by a conjunction: "The couple, Sarah and
+  // Tom Whitaker, said")
   const NameSpan* appositive = nullptr;
+  const NameSpan* appositive_pair = nullptr;
   size_t appositive_seg = 0;
   for (size_t s = first + 1; s < segs.size() && !appositive; ++s) {
     std::string_view seg = TrimSpaces(text_.substr(segs[s].first, segs[s].second - segs[s].first));
     if (seg.empty()) continue;
     size_t sb = static_cast<size_t>(seg.data() - text_.data());
-    for (const NameSpan* n : names_in(sb, sb + seg.size(), true))
-      if (n->begin == sb && n->end == sb + seg.size() &&
-          entities_[ExpandToFullest(n->entity, n->begin)].kind == "person") {
+    const auto in = names_in(sb, sb + seg.size(), true);
+    auto person = [&](const NameSpan* n) { return entities_[ExpandToFullest(n->entity, n->begin)].kind == "person"; };
+    for (const NameSpan* n : in)
+      if (n->begin == sb && n->end == sb + seg.size() && person(n)) {
         appositive = n;
         appositive_seg = s;
       }
+    if (!appositive && in.size() == 2 && in[0]->begin == sb && in[1]->end == sb + seg.size() && person(in[0]) &&
+        person(in[1]) && JoinedNames(*in[0], *in[1]) &&
+        ExpandToFullest(in[0]->entity, in[0]->begin) != ExpandToFullest(in[1]->entity, in[1]->begin)) {
+      appositive = in[0];
+      appositive_pair = in[1];
+      appositive_seg = s;
+    }
   }
+  auto as_appositive = [&]() {
+    Mention a = as_name(appositive);
+    if (appositive_pair && a.type == Mention::kName) {
+      a.pair = appositive_pair->entity;
+      a.pair_pos = appositive_pair->begin;
+      a.plural = true;
+      a.text = std::string(text_.substr(appositive->begin, appositive_pair->end - appositive->begin));
+    }
+    return a;
+  };
   // English puts a noun's modifiers before it: in "the top U.S. diplomat"
   // or "the Kremlin spokesman" the name qualifies the noun after it, and
   // the noun phrase is the subject: that description, or kNone.
@@ -1690,7 +1711,7 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
     auto ft = Tokenize(text_.substr(segs[first].first, segs[first].second - segs[first].first));
     bool described = !ft.empty() && !ft.back().upper && appositive_seg == first + 1;
     bool head_not_person = !head.empty() && entities_[ExpandToFullest(head.front()->entity, head.front()->begin)].kind != "person";
-    if (described || head_not_person || head.empty()) return as_name(appositive);
+    if (described || head_not_person || head.empty()) return as_appositive();
   }
   if (!head.empty()) {
     const NameSpan* cur = head.front();
