@@ -503,6 +503,14 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
   // An acronym is no function word: "the WHO said", "US officials".
   constexpr LexMask kFunction = Bit(Lex::DETERMINER) | Bit(Lex::PREPOSITION) | Bit(Lex::STOPWORD) |
                                 Bit(Lex::RELATIVE) | Bit(Lex::RELATIVE_PERSON) | kPronoun;
+  // « Météo-France », "Air-India": an organisation's shape, both parts
+  // capitalised (not "COVID-19")
+  auto two_capitalised_parts = [&](std::string_view w) {
+    const size_t dash = w.find('-');
+    if (dash == std::string_view::npos || dash + 1 >= w.size() || !HyphenatedOrganisation(w)) return false;
+    size_t i = dash + 1;
+    return IsUpper(NextCodePoint(w, i));
+  };
   auto is_upper_tok = [&](size_t k) {
     if (!toks[k].upper) return false;
     const std::string_view f = fold_of(k);
@@ -525,7 +533,7 @@ void SpeakerResolver::FindNames(const std::vector<QuoteSpan>& quotes,
       // and so is a word of two capitalised parts shaped like an organisation's
       // name (« Météo-France a maintenu », "Air-India said")
       if (!next_upper && !seen_mid_caps(f) && !AllCaps(toks[k].text) && !(m & Bit(Lex::PLACE)) &&
-          !subject_with_appositive(k) && !HyphenatedOrganisation(toks[k].text)) {
+          !subject_with_appositive(k) && !two_capitalised_parts(toks[k].text)) {
         bool poss = false;
         const std::string_view stripped = StripPossessive(toks[k].text, &poss);
         if (!poss || !seen_mid_caps(Fold(stripped))) return false;
