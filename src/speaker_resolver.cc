@@ -1489,7 +1489,35 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
         auto n = FirstNameFrom(rest);
         if (n != names_.end() && n->begin == rest && n->end == seg_end) break;
       }
+      // "In Paris, London and Berlin, officials said": the names a
+      // preposition governs go on, as a list, in the segments after it
+      const bool governs_list = words_.HasWord(Lex::PREPOSITION, f0) && [&] {
+        auto n = FirstNameFrom(segs[first].first);
+        while (n != names_.end() && n->end < segs[first].first + toks.back().end) ++n;
+        return n != names_.end() && n->end == segs[first].first + toks.back().end;
+      }();
       ++first;
+      // (a list closed by its conjunction: "London and Berlin", "and
+      // Berlin"; "In Cornwall, Helen Morris, 54, described" is no list)
+      for (size_t k = first; governs_list && k + 1 < segs.size(); ++k) {
+        const std::string_view seg = TrimSpaces(text_.substr(segs[k].first, segs[k].second - segs[k].first));
+        const size_t sb = static_cast<size_t>(seg.data() - text_.data()), se = sb + seg.size();
+        const auto st = Tokenize(seg);
+        const bool conj_first = !st.empty() && words_.IsWord(Lex::CONJUNCTION, st[0].text);
+        const size_t nb = conj_first && st.size() > 1 ? sb + st[1].begin : sb;
+        auto n = FirstNameFrom(nb);
+        if (n == names_.end() || n->begin != nb) break;
+        if (n->end == se) {
+          if (conj_first) { first = k + 1; break; }  // "and Berlin": the list ends
+          continue;                                    // "London": it goes on
+        }
+        auto m2 = std::next(n);
+        const auto gap = Tokenize(text_.substr(n->end, m2 == names_.end() ? 0 : m2->begin - n->end));
+        if (!conj_first && m2 != names_.end() && m2->end == se && gap.size() == 1 &&
+            words_.IsWord(Lex::CONJUNCTION, gap[0].text))
+          first = k + 1;  // "London and Berlin": the list ends
+        break;
+      }
       continue;
     }
     break;
