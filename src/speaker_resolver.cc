@@ -267,11 +267,12 @@ Speaker SpeakerResolver::NamedInRelative(size_t end) const {
     for (auto n = FirstNameFrom(rt[k].end); n != names_.end() && n->begin < rt[k].end + 24; ++n) {
       const std::string_view between = TrimSpaces(text_.substr(rt[k].end, n->begin - rt[k].end));
       if (!between.empty() && between != "," && between != "as" && between != "only as" && between != ":") continue;
-      const Entity& e = entities_[ExpandToFullest(n->entity, n->begin)];
+      const int full = ExpandToFullest(n->entity, n->begin);
+      const Entity& e = entities_[full];
       if (e.kind != "person") return s;
       s.name = e.name;
       s.kind = e.kind;
-      s.entity = ExpandToFullest(n->entity, n->begin);
+      s.entity = full;
       s.confidence = 0.6;
       return s;
     }
@@ -1562,6 +1563,15 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
     m.entity = n->entity;
     return m;
   };
+  // The names after the first that speak with it (a pair, or a list's middle
+  // names and its last): written "A; B; C" by Resolve.
+  auto speak_together = [&](Mention* named, const std::vector<const NameSpan*>& others) {
+    for (size_t i = 0; i + 1 < others.size(); ++i) named->between.push_back({others[i]->entity, others[i]->begin});
+    named->pair = others.back()->entity;
+    named->pair_pos = others.back()->begin;
+    named->plural = true;
+    named->text = std::string(text_.substr(named->pos, others.back()->end - named->pos));
+  };
   // "Paris, Londres et Berlin ont dénoncé", "France, Germany, and Britain
   // said": a list of names set off by commas, its last joined by a
   // conjunction, speaks together ("Paris; Londres; Berlin")
@@ -1593,11 +1603,7 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
       m.type = Mention::kName;
       m.entity = list.front()->entity;
       m.pos = list.front()->begin;
-      m.text = std::string(text_.substr(m.pos, list.back()->end - m.pos));
-      for (size_t i = 1; i + 1 < list.size(); ++i) m.between.push_back({list[i]->entity, list[i]->begin});
-      m.pair = list.back()->entity;
-      m.pair_pos = list.back()->begin;
-      m.plural = true;
+      speak_together(&m, std::vector<const NameSpan*>(list.begin() + 1, list.end()));
       return m;
     }
   }
@@ -1696,12 +1702,7 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
   }
   auto as_appositive = [&]() {
     Mention a = as_name(appositive);
-    if (appositive_pair && a.type == Mention::kName) {
-      a.pair = appositive_pair->entity;
-      a.pair_pos = appositive_pair->begin;
-      a.plural = true;
-      a.text = std::string(text_.substr(appositive->begin, appositive_pair->end - appositive->begin));
-    }
+    if (appositive_pair && a.type == Mention::kName) speak_together(&a, {appositive_pair});
     return a;
   };
   // English puts a noun's modifiers before it: in "the top U.S. diplomat"
@@ -1814,12 +1815,8 @@ Mention SpeakerResolver::PickMentionIn(std::string_view phrase, size_t pos) cons
       if (it != head.end() && it + 1 != head.end() && !(*(it + 1))->parenthesised) {
         const NameSpan* other = *(it + 1);
         if (JoinedNames(*cur, *other) &&
-            ExpandToFullest(other->entity, other->begin) != ExpandToFullest(cur->entity, cur->begin)) {
-          named.pair = other->entity;
-          named.pair_pos = other->begin;
-          named.plural = true;
-          named.text = std::string(text_.substr(cur->begin, other->end - cur->begin));
-        }
+            ExpandToFullest(other->entity, other->begin) != ExpandToFullest(cur->entity, cur->begin))
+          speak_together(&named, {other});
       }
     }
     return named;
